@@ -1,0 +1,7 @@
+"""`python -m spacedoctor` runs the CLI."""
+
+from __future__ import annotations
+
+from spacedoctor.cli import main
+
+main()

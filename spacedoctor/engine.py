@@ -1,0 +1,178 @@
+"""Builds contexts, runs the selected checks, and applies config and suppressions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from spacedoctor.api import SkipCheck
+from spacedoctor.config import Settings
+from spacedoctor.model import (
+    STATIC_TARGETS,
+    CheckError,
+    CheckInfo,
+    Finding,
+    Location,
+    Reported,
+    RunResult,
+    Skipped,
+    Target,
+)
+from spacedoctor.registry import BoundCheck, Registry
+from spacedoctor.sources.card import has_space_front_matter
+from spacedoctor.sources.repo import Tree, Unreadable
+from spacedoctor.sources.space import SpaceContext
+from spacedoctor.suppress import Suppressions, is_suppressible, scan
+
+log = logging.getLogger(__name__)
+
+UNUSED_SUPPRESSION = "SD001"
+
+
+class TargetError(Exception):
+    """The audit target itself is unusable (missing, not a directory)."""
+
+
+def discover_spaces(tree: Tree) -> list[tuple[str, tuple[str, ...]]]:
+    """Space roots in a tree: every folder whose README.md has Space front matter (an `sdk` key).
+    The root is a Space too when it has such a README, a Dockerfile, or no Space was found below."""
+    roots: set[str] = set()
+    for rel in tree.files:
+        if rel == "README.md" or rel.endswith("/README.md"):
+            prefix = rel[: -len("README.md")]
+            head = (tree.root / rel).open("rb").read(16384) if _readable(tree.root / rel) else b""
+            if has_space_front_matter(head):
+                roots.add(prefix)
+    if "" not in roots and (not roots or "Dockerfile" in tree.files):
+        roots.add("")
+    ordered = sorted(roots)
+    return [(p, tuple(q for q in ordered if q != p and q.startswith(p))) for p in ordered]
+
+
+def _readable(path: Path) -> bool:
+    try:
+        with path.open("rb"):
+            return True
+    except OSError:
+        return False
+
+
+def _run_one(
+    bound: BoundCheck, ctx: object, sink: list[tuple[CheckInfo, Finding]]
+) -> Skipped | CheckError | None:
+    try:
+        for finding in bound.fn(ctx):
+            sink.append((bound.info, finding))
+    except SkipCheck as skip:
+        return Skipped(bound.info.id, skip.reason)
+    except Exception as exc:
+        log.debug("check %s crashed", bound.info.id, exc_info=True)
+        return CheckError(bound.info.id, f"check crashed: {type(exc).__name__}: {exc}")
+    return None
+
+
+def select_checks(registry: Registry, settings: Settings, targets: Iterable[Target]) -> list[BoundCheck]:
+    wanted = set(targets)
+    return [
+        b
+        for b in registry.checks
+        if b.info.target in wanted and settings.selected(b.info.id, b.info.name)
+    ]
+
+
+def audit(root: Path, settings: Settings, registry: Registry) -> RunResult:
+    if not root.exists():
+        raise TargetError(f"{root}: no such file or directory")
+    if not root.is_dir():
+        raise TargetError(f"{root}: not a directory (audit takes a Space repo folder)")
+    tree = Tree.walk(root)
+    checks = select_checks(registry, settings, STATIC_TARGETS)
+    main = [b for b in checks if b.info.id != UNUSED_SUPPRESSION]
+    last = [b for b in checks if b.info.id == UNUSED_SUPPRESSION]
+
+    raw: list[tuple[CheckInfo, Finding]] = []
+    skipped: list[Skipped] = []
+    errors: list[CheckError] = []
+    suppressed = 0
+    for prefix, exclude in discover_spaces(tree):
+        ctx = SpaceContext(tree, prefix, exclude, settings)
+        found: list[tuple[CheckInfo, Finding]] = []
+        for bound in main:
+            outcome = _run_one(bound, ctx, found)
+            if isinstance(outcome, Skipped):
+                skipped.append(_prefixed_skip(outcome, prefix))
+            elif isinstance(outcome, CheckError):
+                errors.append(outcome)
+        sup = _suppressions(ctx)
+        ctx.suppressions = sup
+        kept = []
+        for info, finding in found:
+            if sup.match(finding.location.path, finding.location.line, info.id):
+                suppressed += 1
+            else:
+                kept.append((info, finding))
+        for bound in last:
+            outcome = _run_one(bound, ctx, kept)
+            if isinstance(outcome, CheckError):
+                errors.append(outcome)
+        raw.extend((info, _prefixed(f, prefix)) for info, f in kept)
+
+    findings = []
+    for info, finding in raw:
+        if settings.ignored_for_path(info.id, finding.location.path):
+            suppressed += 1
+            continue
+        severity = settings.severity.get(info.id) or finding.severity or info.severity
+        findings.append(Reported(info, finding, severity))
+    findings.sort(key=Reported.sort_key)
+    return RunResult(
+        target=str(root),
+        findings=tuple(findings),
+        skipped=tuple(_dedupe(skipped)),
+        errors=tuple(errors),
+        checks=tuple(b.info for b in checks),
+        suppressed=suppressed,
+    )
+
+
+def _suppressions(ctx: SpaceContext) -> Suppressions:
+    sup = Suppressions()
+    for rel in ctx.repo.names():
+        if not is_suppressible(rel):
+            continue
+        try:
+            text = ctx.repo.read_text(rel)
+        except Unreadable:
+            continue
+        end = ctx.card.end_line if rel == "README.md" else None
+        sup.directives.extend(scan(rel, text, end))
+    return sup
+
+
+def _prefixed(finding: Finding, prefix: str) -> Finding:
+    loc = finding.location
+    if not prefix or loc.path is None:
+        return finding
+    return replace(finding, location=replace(loc, path=prefix + loc.path))
+
+
+def _prefixed_skip(skip: Skipped, prefix: str) -> Skipped:
+    if not prefix:
+        return skip
+    return Skipped(skip.id, f"{prefix.rstrip('/')}: {skip.reason}")
+
+
+def _dedupe(items: Sequence[Skipped]) -> list[Skipped]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for s in items:
+        if (s.id, s.reason) not in seen:
+            seen.add((s.id, s.reason))
+            out.append(s)
+    return out
+
+
+def loc(path: str | None, line: int | None = None, column: int | None = None) -> Location:
+    return Location(path=path, line=line, column=column)

@@ -1,0 +1,1 @@
+"""Sources parse each input once into the contexts that checks read."""

@@ -1,0 +1,118 @@
+"""The Space's Python code, parsed with ast (never imported or run), with small helpers shared
+by the Python checks: dotted names resolved through imports, constant strings, calls."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacedoctor.sources.repo import RepoFiles, Unreadable
+
+MAX_PY_FILES = 5000
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    path: str
+    line: int
+    message: str
+
+
+@dataclass
+class Module:
+    """One parsed file: its tree and the names its imports bind (alias -> dotted origin)."""
+
+    path: str
+    tree: ast.Module
+    imports: dict[str, str] = field(default_factory=dict)
+
+    def qualname(self, node: ast.AST) -> str | None:
+        """`uvicorn.run`, `fastapi.staticfiles.StaticFiles`, ... for a Name/Attribute, resolved
+        through this module's imports; None for anything else."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        head = self.imports.get(node.id, node.id)
+        return ".".join([head, *reversed(parts)])
+
+    def calls(self) -> Iterator[tuple[ast.Call, str | None]]:
+        """Every call in the module with its resolved callee name."""
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call):
+                yield node, self.qualname(node.func)
+
+
+@dataclass
+class PyApp:
+    modules: dict[str, Module] = field(default_factory=dict)
+    problems: list[SyntaxProblem] = field(default_factory=list)
+
+
+def _imports(tree: ast.Module) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    out[a.asname] = a.name
+                else:
+                    head = a.name.split(".")[0]
+                    out.setdefault(head, head)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for a in node.names:
+                if a.name != "*":
+                    out[a.asname or a.name] = f"{node.module}.{a.name}"
+    return out
+
+
+def parse_module(path: str, source: bytes) -> Module | SyntaxProblem:
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        return SyntaxProblem(path, exc.lineno or 1, f"{exc.msg}")
+    except (ValueError, RecursionError, MemoryError) as exc:
+        # ValueError: null bytes / bad coding cookie; RecursionError: absurd nesting.
+        return SyntaxProblem(path, 1, str(exc) or type(exc).__name__)
+    return Module(path, tree, _imports(tree))
+
+
+def parse_app(repo: RepoFiles) -> PyApp:
+    app = PyApp()
+    for rel in repo.with_suffix(".py")[:MAX_PY_FILES]:
+        try:
+            data = repo.read_bytes(rel)
+        except Unreadable as exc:
+            app.problems.append(SyntaxProblem(rel, 1, f"cannot be read: {exc}"))
+            continue
+        result = parse_module(rel, data)
+        if isinstance(result, SyntaxProblem):
+            app.problems.append(result)
+        else:
+            app.modules[rel] = result
+    return app
+
+
+def const_str(node: ast.AST | None) -> str | None:
+    """The value of a string literal (or an f-string with no placeholders)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values):
+        return "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+    return None
+
+
+def const_int(node: ast.AST | None) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return node.value
+    return None
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
