@@ -15,11 +15,14 @@ def _catalog() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "checks.yaml"
 
 
-PLUGIN = Plugin(
-    name="builtin",
-    catalog=_catalog(),
-    modules=(
-        "spacedoctor.checks.meta",
-        "spacedoctor.checks.card",
-    ),
-)
+def _modules() -> tuple[str, ...]:
+    import pkgutil
+
+    return tuple(
+        info.name
+        for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}.")
+        if not info.ispkg
+    )
+
+
+PLUGIN = Plugin(name="builtin", catalog=_catalog(), modules=_modules())
