@@ -1,0 +1,84 @@
+"""Human-readable report: findings grouped by file, each with its message and fix, then a summary.
+
+Plain (not a terminal) output is built without rich and is stable for snapshots; with `color`
+the same lines are styled through rich, imported only then.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from spacedoctor.model import Reported, RunResult, Severity
+from spacedoctor.report._common import clean, location_label, summary, text_order
+
+#: One output line: (text, rich style or "") segments.
+Line = list[tuple[str, str]]
+
+_SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+_INDENT = "  "
+
+
+def render(result: RunResult, out: TextIO, *, color: bool = False) -> None:
+    lines = build(result)
+    if not color:
+        for line in lines:
+            out.write("".join(text for text, _ in line) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(
+        file=out, force_terminal=True, highlight=False, markup=False, emoji=False, soft_wrap=True
+    )
+    for line in lines:
+        console.print(Text.assemble(*((text, style) for text, style in line)))
+
+
+def build(result: RunResult) -> list[Line]:
+    """The report as styled lines; plain output is their text joined."""
+    lines: list[Line] = []
+    for reported in text_order(result.findings):
+        lines.extend(_finding(reported, result.target))
+        lines.append([])
+    if result.errors:
+        lines.extend(
+            [("error", "bold red"), (f" {err.id}: ", "bold"), (clean(err.message), "")]
+            for err in result.errors
+        )
+        lines.append([])
+    lines.append([(summary(result), "bold")])
+    return lines
+
+
+def _finding(r: Reported, target: str) -> list[Line]:
+    where = location_label(r.finding.location) or target
+    head: Line = [
+        (where, "bold"),
+        ("  ", ""),
+        (r.id, "bold"),
+        (" ", ""),
+        (r.severity.value, _SEVERITY_STYLE[r.severity]),
+        ("  ", ""),
+        (r.check.name, "dim"),
+    ]
+    lines = [head]
+    lines.extend([(_INDENT + text, "")] for text in clean(r.finding.message).splitlines())
+    lines.extend(_labelled("fix", clean(r.fix), "green"))
+    if r.finding.evidence:
+        lines.extend(_labelled("evidence", clean(r.finding.evidence), "dim"))
+    return lines
+
+
+def _labelled(label: str, body: str, style: str) -> list[Line]:
+    """`  fix: first line`, continuation lines aligned under the first, their indentation kept."""
+    first, *rest = body.splitlines() or [""]
+    pad = " " * (len(_INDENT) + len(label) + 2)
+    lines: list[Line] = [[(_INDENT, ""), (label + ":", style), (" " + first, "")]]
+    lines.extend([(pad + text if text else "", "")] for text in rest)
+    return lines
