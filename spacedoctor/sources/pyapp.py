@@ -4,6 +4,8 @@ by the Python checks: dotted names resolved through imports, constant strings, c
 from __future__ import annotations
 
 import ast
+import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -115,4 +117,28 @@ def keyword(call: ast.Call, name: str) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == name:
             return kw.value
+    return None
+
+
+_PEP695 = re.compile(
+    r"^\s*(type\s+[A-Za-z_]\w*\s*(\[.*\])?\s*=|(async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)"
+)
+
+
+def newer_grammar(repo: RepoFiles, problem: SyntaxProblem) -> str | None:
+    """The Python version whose grammar may accept what the running interpreter rejected at
+    `problem` (PEP 701 f-strings and PEP 695 type parameters in 3.12, PEP 758 unparenthesized
+    `except A, B` in 3.14), or None: a Space running that newer Python imports the file fine."""
+    msg = problem.message
+    if sys.version_info < (3, 12):
+        if msg.startswith("f-string"):
+            return "3.12"
+        try:
+            lines = repo.read_text(problem.path).splitlines()
+        except Unreadable:
+            lines = []
+        if 0 < problem.line <= len(lines) and _PEP695.match(lines[problem.line - 1]):
+            return "3.12"
+    if sys.version_info < (3, 14) and "multiple exception types must be parenthesized" in msg:
+        return "3.14"
     return None

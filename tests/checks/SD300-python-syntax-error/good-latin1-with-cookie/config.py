@@ -1,0 +1,3 @@
+﻿import os
+
+DATA = os.environ.get("DATA_DIR", "/tmp")
