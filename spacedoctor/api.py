@@ -1,4 +1,4 @@
-"""The public surface for checks, built-in and third-party: the decorator, plugin record and types."""
+"""The public surface for checks, built-in and third-party: decorator, plugin record, types."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ F = TypeVar("F", bound=CheckFn)
 _ATTR = "__spacedoctor_id__"
 
 
-class SkipCheck(Exception):  # noqa: N818 - it is a control-flow signal, not an error
+class SkipCheck(Exception):
     """Raised by a check whose input is absent; the engine records it as skipped with the reason."""
 
     def __init__(self, reason: str) -> None:

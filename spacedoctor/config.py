@@ -1,4 +1,4 @@
-"""Settings: command line > SPACEDOCTOR_* environment > [tool.spacedoctor] / .spacedoctor.yaml > defaults."""
+"""Settings: command line > SPACEDOCTOR_* env > .spacedoctor.yaml or pyproject.toml > defaults."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class Settings:
     config_path: str | None = None
 
     def selected(self, check_id: str, name: str) -> bool:
-        """flake8's rule: the longest matching prefix among select and ignore wins (ignore on a tie)."""
+        """flake8's rule: the longest matching prefix wins; ignore wins a tie."""
         sel = _longest(self.select, check_id, name) if self.select is not None else 0
         ign = _longest(self.ignore, check_id, name)
         if ign and ign >= sel:
@@ -107,7 +107,9 @@ def _read(path: Path, required: bool) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise ConfigError(
+            f"cannot read config {path}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     if path.suffix == ".toml":
         import tomllib
 
@@ -135,7 +137,9 @@ def _read(path: Path, required: bool) -> dict[str, Any]:
     norm = {str(k).replace("_", "-"): v for k, v in data.items()}
     unknown = sorted(set(norm) - _KEYS)
     if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS))}")
+        raise ConfigError(
+            f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS))}"
+        )
     return norm
 
 

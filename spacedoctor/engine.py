@@ -14,7 +14,6 @@ from spacedoctor.model import (
     CheckError,
     CheckInfo,
     Finding,
-    Location,
     Reported,
     RunResult,
     Skipped,
@@ -29,6 +28,8 @@ from spacedoctor.suppress import Suppressions, is_suppressible, scan
 log = logging.getLogger(__name__)
 
 UNUSED_SUPPRESSION = "SD001"
+#: The `id` of skipped entries that are inputs (files) rather than checks.
+INPUT_SKIP = "input"
 
 
 class TargetError(Exception):
@@ -63,8 +64,7 @@ def _run_one(
     bound: BoundCheck, ctx: object, sink: list[tuple[CheckInfo, Finding]]
 ) -> Skipped | CheckError | None:
     try:
-        for finding in bound.fn(ctx):
-            sink.append((bound.info, finding))
+        sink.extend((bound.info, finding) for finding in bound.fn(ctx))
     except SkipCheck as skip:
         return Skipped(bound.info.id, skip.reason)
     except Exception as exc:
@@ -73,7 +73,9 @@ def _run_one(
     return None
 
 
-def select_checks(registry: Registry, settings: Settings, targets: Iterable[Target]) -> list[BoundCheck]:
+def select_checks(
+    registry: Registry, settings: Settings, targets: Iterable[Target]
+) -> list[BoundCheck]:
     wanted = set(targets)
     return [
         b
@@ -127,6 +129,8 @@ def audit(root: Path, settings: Settings, registry: Registry) -> RunResult:
         severity = settings.severity.get(info.id) or finding.severity or info.severity
         findings.append(Reported(info, finding, severity))
     findings.sort(key=Reported.sort_key)
+    # Files the walk passed over (unreadable, special, links out of the repo) are data, not errors.
+    skipped.extend(Skipped(INPUT_SKIP, f"{rel}: {reason}") for rel, reason in tree.skipped)
     return RunResult(
         target=str(root),
         findings=tuple(findings),
@@ -172,7 +176,3 @@ def _dedupe(items: Sequence[Skipped]) -> list[Skipped]:
             seen.add((s.id, s.reason))
             out.append(s)
     return out
-
-
-def loc(path: str | None, line: int | None = None, column: int | None = None) -> Location:
-    return Location(path=path, line=line, column=column)

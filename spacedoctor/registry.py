@@ -85,7 +85,9 @@ def _entry(entry: Any, where: str, plugin: str) -> CheckInfo:
         raise RegistryError(f"{where}: must be a mapping")
     missing = [k for k in _REQUIRED if not isinstance(entry.get(k), str) or not entry[k].strip()]
     if missing:
-        raise RegistryError(f"{where} ({entry.get('id', '?')}): missing or empty {', '.join(missing)}")
+        raise RegistryError(
+            f"{where} ({entry.get('id', '?')}): missing or empty {', '.join(missing)}"
+        )
     cid = entry["id"]
     if not _ID_RE.match(cid):
         raise RegistryError(f"{where}: id {cid!r} must look like SD204 (letters then 3 digits)")
@@ -151,7 +153,9 @@ def bind(plugin: Plugin) -> list[BoundCheck]:
         raise RegistryError(f"{plugin.name}: catalog entries with no code: {', '.join(no_code)}")
     no_entry = sorted(set(code) - set(catalog_ids))
     if no_entry:
-        raise RegistryError(f"{plugin.name}: code for ids not in the catalog: {', '.join(no_entry)}")
+        raise RegistryError(
+            f"{plugin.name}: code for ids not in the catalog: {', '.join(no_entry)}"
+        )
     return [BoundCheck(info, code[info.id]) for info in infos]
 
 
@@ -186,7 +190,8 @@ def load_registry(plugins: Iterable[Plugin] | None = None) -> Registry:
                 )
             if b.info.name in seen_names:
                 raise RegistryError(
-                    f"{plugin.name}: name {b.info.name} is already used by {seen_names[b.info.name]}"
+                    f"{plugin.name}: name {b.info.name} is already used by "
+                    f"{seen_names[b.info.name]}"
                 )
             seen_ids[b.info.id] = plugin.name
             seen_names[b.info.name] = plugin.name

@@ -46,7 +46,9 @@ def expected(fixture: Path) -> set[tuple[str, str, int]]:
             if not m:
                 continue
             target = idx
-            if not raw[: m.start()].strip():  # a marker on a line of its own marks the next code line
+            if not raw[
+                : m.start()
+            ].strip():  # a marker on a line of its own marks the next code line
                 target = idx + 1
                 while target < len(lines) and (
                     not lines[target].strip() or lines[target].lstrip().startswith("#")

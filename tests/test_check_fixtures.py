@@ -1,4 +1,4 @@
-"""Every fixture repo, run with only its own check, reports exactly the marked (id, path, line) set."""
+"""Each fixture repo, run with only its own check, reports exactly its marked (id, path, line)s."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from tests.fixtures import check_id_for, expected, fixture_dirs
 REGISTRY = load_registry()
 
 
-@pytest.mark.parametrize(
-    "fixture", fixture_dirs(), ids=lambda p: f"{p.parent.name}/{p.name}"
-)
+@pytest.mark.parametrize("fixture", fixture_dirs(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture(fixture: Path) -> None:
     check_id = check_id_for(fixture)
     assert REGISTRY.by_id(check_id) is not None, f"no check {check_id}"

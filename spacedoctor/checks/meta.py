@@ -17,5 +17,5 @@ def unused_suppression(ctx: SpaceContext) -> Iterator[Finding]:
         yield Finding(
             f"suppression of {check_id} matches no finding",
             Location(directive.path, directive.line),
-            fix=f"remove `{check_id}` from the `# spacedoctor: ignore=` comment on line {directive.line}",
+            fix=f"remove {check_id} from the ignore comment on line {directive.line}",
         )
