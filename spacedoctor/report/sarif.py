@@ -71,11 +71,11 @@ def _rule(c: CheckInfo) -> dict[str, Any]:
         "shortDescription": {"text": clean(c.title)},
         "fullDescription": {"text": clean(c.why)},
         "help": {"text": clean(c.fix), "markdown": _help_markdown(c)},
-        "defaultConfiguration": {"level": _LEVEL[c.severity]},
-        "properties": {"tags": [c.target.value]},
     }
     if c.references:
         rule["helpUri"] = c.references[0]
+    rule["defaultConfiguration"] = {"level": _LEVEL[c.severity]}
+    rule["properties"] = {"tags": [c.target.value]}
     return rule
 
 
