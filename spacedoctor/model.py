@@ -74,8 +74,17 @@ class Location:
     url: str | None = None
     field: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.path or "", self.line or 0, self.column or 0, self.url or "", self.field or "")
+    def sort_key(self) -> tuple[int, str, int, int, str, str]:
+        """Files first (by path, line, column), then URLs, then API fields."""
+        kind = 0 if self.path is not None else 1 if self.url is not None else 2
+        return (
+            kind,
+            self.path or "",
+            self.line or 0,
+            self.column or 0,
+            self.url or "",
+            self.field or "",
+        )
 
     def to_dict(self) -> dict[str, object]:
         if self.path is not None:
@@ -121,7 +130,7 @@ class Reported:
     def fix(self) -> str:
         return self.finding.fix or self.check.fix
 
-    def sort_key(self) -> tuple[tuple[str, int, int, str, str], str]:
+    def sort_key(self) -> tuple[tuple[int, str, int, int, str, str], str]:
         return (self.finding.location.sort_key(), self.check.id)
 
 

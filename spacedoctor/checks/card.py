@@ -17,7 +17,13 @@ def frontmatter_missing(ctx: SpaceContext) -> Iterator[Finding]:
             Location("README.md", 1),
         )
     elif card.error is not None:
-        yield Finding(card.error, Location(card.path, card.error_line or 1))
+        line = card.error_line or 1
+        yield Finding(
+            card.error,
+            Location(card.path, line),
+            fix=f"Correct the YAML on line {line} of {card.path} (close brackets and quotes; "
+            "quote values that contain ': ' or ' #').",
+        )
     elif not card.present:
         yield Finding(
             "README.md has no YAML front matter block (--- ... ---) at its top",
