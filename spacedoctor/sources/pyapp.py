@@ -146,3 +146,80 @@ def newer_grammar(repo: RepoFiles, problem: SyntaxProblem) -> str | None:
     if sys.version_info < (3, 14) and "multiple exception types must be parenthesized" in msg:
         return "3.14"
     return None
+
+
+@dataclass(frozen=True)
+class ImportSite:
+    """One `import x.y` / `from x.y import z` statement and the context it runs in.
+
+    `module` is the dotted module named (`x.y`; for `from . import z` the empty string),
+    `level` the number of leading dots, `names` the names a `from` import takes, and
+    `optional` is True when a failure is expected and handled: inside `try:` with an
+    `except ImportError`/`ModuleNotFoundError`/`Exception`/bare handler, under
+    `if TYPE_CHECKING:`, or under a `sys.version_info`/`sys.platform` test."""
+
+    module: str
+    line: int
+    level: int = 0
+    names: tuple[str, ...] = ()
+    optional: bool = False
+
+    @property
+    def top(self) -> str:
+        return self.module.split(".", 1)[0]
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+    for h in handlers:
+        if h.type is None:
+            return True
+        types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+        for t in types:
+            name = t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", None)
+            if name in _IMPORT_ERRORS:
+                return True
+    return False
+
+
+def _conditional_test(test: ast.expr) -> bool:
+    """`if TYPE_CHECKING:`, `if typing.TYPE_CHECKING:`, `if sys.version_info ...`, `if sys.platform ...`."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name) and node.id == "TYPE_CHECKING":
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in {"TYPE_CHECKING", "version_info", "platform"}:
+            return True
+    return False
+
+
+def import_sites(module: Module) -> list[ImportSite]:
+    """Every import statement of a module, in source order, with whether it is optional."""
+    out: list[ImportSite] = []
+
+    def visit(node: ast.AST, optional: bool) -> None:
+        if isinstance(node, ast.Import):
+            out.extend(ImportSite(a.name, node.lineno, 0, (), optional) for a in node.names)
+            return
+        if isinstance(node, ast.ImportFrom):
+            names = tuple(a.name for a in node.names)
+            out.append(ImportSite(node.module or "", node.lineno, node.level, names, optional))
+            return
+        if isinstance(node, ast.Try | ast.TryStar):
+            guarded = optional or _catches_import_error(node.handlers)
+            for child in node.body:
+                visit(child, guarded)
+            for child in [*node.handlers, *node.orelse, *node.finalbody]:
+                visit(child, optional)
+            return
+        if isinstance(node, ast.If) and _conditional_test(node.test):
+            for child in [*node.body, *node.orelse]:
+                visit(child, True)
+            return
+        for child in ast.iter_child_nodes(node):
+            visit(child, optional)
+
+    visit(module.tree, False)
+    out.sort(key=lambda s: s.line)
+    return out
