@@ -25,10 +25,26 @@ class Card:
     error: str | None = None
     error_line: int | None = None
     end_line: int = 1
+    #: Source text of top-level plain (unquoted) scalar values, before YAML typing: `python_version:
+    #: 3.10` is the float 3.1 in `data` and "3.10" here.
+    raw: dict[str, str] = field(default_factory=dict)
+    #: For a top-level list value: the line of each item, in order.
+    item_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: For a top-level mapping value: the line of each of its keys.
+    sub_key_lines: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def line(self, key: str) -> int:
         """1-based README line of a top-level key (the block's first line if the key is absent)."""
         return self.key_lines.get(key, 1)
+
+    def item_line(self, key: str, index: int) -> int:
+        """Line of item `index` of the list under `key` (the key's line if unknown)."""
+        items = self.item_lines.get(key, ())
+        return items[index] if 0 <= index < len(items) else self.line(key)
+
+    def sub_line(self, key: str, sub: str) -> int:
+        """Line of `sub` inside the mapping under `key` (the key's line if unknown)."""
+        return self.sub_key_lines.get(key, {}).get(sub, self.line(key))
 
     @property
     def sdk(self) -> str | None:
@@ -81,7 +97,9 @@ def parse_card_text(text: str, path: str = "README.md") -> Card:
             end_line=end_line,
         )
     except RecursionError:
-        return Card(path=path, present=True, error="front matter nests too deeply", error_line=first_line)
+        return Card(
+            path=path, present=True, error="front matter nests too deeply", error_line=first_line
+        )
     if data is None:
         return Card(path=path, present=True, end_line=end_line)
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
@@ -93,11 +111,37 @@ def parse_card_text(text: str, path: str = "README.md") -> Card:
             end_line=end_line,
         )
     lines: dict[str, int] = {}
-    for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode):
-            lines.setdefault(str(key_node.value), first_line + key_node.start_mark.line)
+    raw: dict[str, str] = {}
+    items: dict[str, tuple[int, ...]] = {}
+    subs: dict[str, dict[str, int]] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key = str(key_node.value)
+        if key in lines:
+            continue  # a duplicate key: keep the first occurrence's lines
+        lines[key] = first_line + key_node.start_mark.line
+        if isinstance(value_node, yaml.ScalarNode) and value_node.style is None:
+            raw[key] = str(value_node.value)
+        elif isinstance(value_node, yaml.SequenceNode):
+            items[key] = tuple(first_line + n.start_mark.line for n in value_node.value)
+        elif isinstance(value_node, yaml.MappingNode):
+            sub: dict[str, int] = {}
+            for sub_key, _ in value_node.value:
+                if isinstance(sub_key, yaml.ScalarNode):
+                    sub.setdefault(str(sub_key.value), first_line + sub_key.start_mark.line)
+            subs[key] = sub
     clean = {str(k): v for k, v in data.items()}
-    return Card(path=path, present=True, data=clean, key_lines=lines, end_line=end_line)
+    return Card(
+        path=path,
+        present=True,
+        data=clean,
+        key_lines=lines,
+        end_line=end_line,
+        raw=raw,
+        item_lines=items,
+        sub_key_lines=subs,
+    )
 
 
 def has_space_front_matter(head: bytes) -> bool:
