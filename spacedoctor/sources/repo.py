@@ -1,5 +1,9 @@
 """The files of an audited tree: one walk that honours .gitignore, never enters .git, virtual
-environments or node_modules, and never follows a symlink; reads are bounded and cached."""
+environments or node_modules, and never follows a symlink; reads are bounded and cached.
+
+What git ignores is read the way git reads it: every `.gitignore` from the enclosing work tree's
+root down (so a folder audited inside a bigger repo honours the repo's rules too), plus that
+repo's `.git/info/exclude`; a `.gitignore` that is a symlink is not followed (git >= 2.32)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,18 @@ log = logging.getLogger(__name__)
 
 #: Text inputs larger than this are not parsed (a generated file, a data dump).
 MAX_TEXT_BYTES = 4 * 1024 * 1024
+#: How far git looks for a NUL byte when it decides whether a file is binary (xdiff's heuristic).
+BINARY_SNIFF_BYTES = 8000
+#: Git LFS pointer files are smaller than this (git-lfs spec), and start with one of these lines.
+LFS_POINTER_MAX_BYTES = 1024
+LFS_POINTER_PREFIXES = (
+    b"version https://git-lfs.github.com/spec/v1",
+    b"version https://hawser.github.com/spec/v1",
+)
 _SKIP_DIRS = frozenset({".git", "node_modules", ".hg", ".svn"})
+
+#: One ignore spec: (prefix of the walked path it applies below, text to put in front, spec).
+_Spec = tuple[str, str, object]
 
 
 class Unreadable(Exception):
@@ -37,12 +52,10 @@ class Tree:
     @classmethod
     def walk(cls, root: Path) -> Tree:
         tree = cls(root=root)
-        tree._walk(root, "", [])
+        tree._walk(root, "", _outer_specs(root))
         return tree
 
-    def _walk(self, directory: Path, prefix: str, specs: list[tuple[str, object]]) -> None:
-        import pathspec
-
+    def _walk(self, directory: Path, prefix: str, specs: list[_Spec]) -> None:
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
@@ -52,13 +65,15 @@ class Tree:
         if "pyvenv.cfg" in names and prefix:
             return  # a virtual environment
         if ".gitignore" in names:
-            try:
-                lines = (directory / ".gitignore").read_text("utf-8", errors="replace").splitlines()
-                specs = [*specs, (prefix, pathspec.GitIgnoreSpec.from_lines(lines))]
-            except OSError as exc:
-                self.skipped.append((prefix + ".gitignore", _reason(exc)))
+            spec = _load_ignore(directory / ".gitignore")
+            if isinstance(spec, str):
+                self.skipped.append((prefix + ".gitignore", spec))
+            elif spec is not None:
+                specs = [*specs, (prefix, "", spec)]
         for entry in entries:
             rel = prefix + entry.name
+            if entry.name == ".git":
+                continue  # the repository itself, or a worktree's/submodule's `gitdir:` file
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError as exc:
@@ -77,6 +92,13 @@ class Tree:
             else:
                 self.skipped.append((rel, "not a regular file"))
 
+    def read_text(self, rel: str, limit: int = MAX_TEXT_BYTES) -> str:
+        """Text of a walked file by its tree path (e.g. a `.gitattributes` above a Space)."""
+        info = self.files.get(rel)
+        if info is None:
+            raise Unreadable("no such file")
+        return _decode(_read(self.root / PurePosixPath(rel), info.size, limit))
+
     def _link(self, entry: os.DirEntry[str], rel: str) -> None:
         try:
             target = Path(entry.path).resolve(strict=True)
@@ -89,16 +111,59 @@ class Tree:
             self.skipped.append((rel, "symlink points outside the repo"))
 
 
-def _ignored(specs: list[tuple[str, object]], rel: str, is_dir: bool) -> bool:
+def _ignored(specs: list[_Spec], rel: str, is_dir: bool) -> bool:
     ignored = False
-    for base, spec in specs:
-        sub = rel[len(base) :]
+    for base, lead, spec in specs:
+        sub = lead + rel[len(base) :]
         if is_dir:
             sub += "/"
         result = spec.check_file(sub)  # type: ignore[attr-defined]
         if result.include is not None:
             ignored = bool(result.include)
     return ignored
+
+
+def _load_ignore(path: Path) -> object | str | None:
+    """The spec of one ignore file; None when there is none to read (a symlink: git does not
+    follow those), or the reason it could not be read."""
+    import pathspec
+
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        lines = path.read_text("utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        return _reason(exc)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _outer_specs(root: Path) -> list[_Spec]:
+    """Ignore rules that apply to `root` from outside it: `.git/info/exclude` of the enclosing
+    repository and the `.gitignore` files of the folders between that repository's root and
+    `root`. A folder those rules ignore as a whole is audited on its own terms instead (someone
+    pointed spacedoctor at it on purpose), so then they are dropped."""
+    try:
+        here = root.resolve()
+    except (OSError, RuntimeError):
+        return []
+    chain = [here, *here.parents]
+    top = next((d for d in chain if (d / ".git").exists()), None)
+    if top is None:
+        return []
+    specs: list[_Spec] = []
+    candidates: list[tuple[Path, Path]] = []
+    if (top / ".git").is_dir():
+        candidates.append((top, top / ".git" / "info" / "exclude"))
+    candidates.extend((d, d / ".gitignore") for d in reversed(chain[1 : chain.index(top) + 1]))
+    for folder, path in candidates:
+        spec = _load_ignore(path)
+        if spec is None or isinstance(spec, str):
+            continue
+        lead = "" if folder == here else here.relative_to(folder).as_posix() + "/"
+        if lead and _ignored([("", "", spec)], lead.rstrip("/"), True):
+            return []  # the audited folder itself is ignored there
+        specs.append(("", lead, spec))
+    return specs
 
 
 def _reason(exc: OSError) -> str:
@@ -121,6 +186,7 @@ class RepoFiles:
             sub = rel[len(prefix) :]
             self._files[sub] = RepoFile(sub, f.size)
         self._text: dict[str, str] = {}
+        self._binary: dict[str, bool] = {}
 
     def __contains__(self, rel: object) -> bool:
         return rel in self._files
@@ -151,29 +217,14 @@ class RepoFiles:
         info = self._files.get(rel)
         if info is None:
             raise Unreadable("no such file")
-        if info.size > limit:
-            raise Unreadable(f"too large to parse ({info.size} bytes)")
-        try:
-            with open(self.path(rel), "rb") as fh:
-                data = fh.read(limit + 1)
-        except OSError as exc:
-            raise Unreadable(_reason(exc)) from None
-        if len(data) > limit:
-            raise Unreadable(f"too large to parse (over {limit} bytes)")
-        return data
+        return _read(self.path(rel), info.size, limit)
 
     def read_text(self, rel: str, limit: int = MAX_TEXT_BYTES) -> str:
         """Text of a file, decoded as UTF-8; binary or undecodable content is Unreadable."""
         cached = self._text.get(rel)
         if cached is not None:
             return cached
-        data = self.read_bytes(rel, limit)
-        if b"\x00" in data[:8192]:
-            raise Unreadable("binary file (contains NUL bytes)")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise Unreadable(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+        text = _decode(self.read_bytes(rel, limit))
         self._text[rel] = text
         return text
 
@@ -184,3 +235,41 @@ class RepoFiles:
                 return fh.read(n)
         except OSError:
             return b""
+
+    def is_binary(self, rel: str) -> bool:
+        """Whether git would call the file binary: a NUL byte in its first 8000 bytes."""
+        cached = self._binary.get(rel)
+        if cached is None:
+            info = self._files.get(rel)
+            cached = bool(info and info.size) and b"\x00" in self.head(rel, BINARY_SNIFF_BYTES)
+            self._binary[rel] = cached
+        return cached
+
+    def is_lfs_pointer(self, rel: str) -> bool:
+        """Whether the file is a Git LFS pointer (what a checkout without git-lfs leaves)."""
+        info = self._files.get(rel)
+        if info is None or not 0 < info.size < LFS_POINTER_MAX_BYTES:
+            return False
+        return self.head(rel, LFS_POINTER_MAX_BYTES).startswith(LFS_POINTER_PREFIXES)
+
+
+def _read(path: Path, size: int, limit: int) -> bytes:
+    if size > limit:
+        raise Unreadable(f"too large to parse ({size} bytes)")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise Unreadable(_reason(exc)) from None
+    if len(data) > limit:
+        raise Unreadable(f"too large to parse (over {limit} bytes)")
+    return data
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise Unreadable("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"not UTF-8 text (bad byte at offset {exc.start})") from None
