@@ -408,23 +408,37 @@ class WebApp:
             return None
         return None
 
+    def candidates(self, scope: Scope, expr: ast.AST) -> list[tuple[Scope, ast.AST]]:
+        """Every value a Name or `self.attr` may be bound to (all assignments in the binding
+        scope, `global` ones from functions included), else the one `resolve_value` finds."""
+        if isinstance(expr, ast.Name):
+            hit = self.lookup(scope, expr.id)
+            if hit is not None and expr.id in hit[0].names:
+                return [(hit[0], v) for v in hit[0].names[expr.id]]
+        if (
+            isinstance(expr, ast.Attribute)
+            and isinstance(expr.value, ast.Name)
+            and expr.value.id == "self"
+        ):
+            cls = _class_of(scope)
+            if cls is not None:
+                return self._self_attrs(cls, expr.attr)
+        one = self.resolve_value(scope, expr)
+        return [one] if one is not None else []
+
     def _self_attr(self, cls: Scope, attr: str) -> tuple[Scope, ast.AST] | None:
-        if attr in cls.names:
-            return cls, cls.names[attr][-1]
+        found = self._self_attrs(cls, attr)
+        return found[0] if found else None
+
+    def _self_attrs(self, cls: Scope, attr: str) -> list[tuple[Scope, ast.AST]]:
+        out: list[tuple[Scope, ast.AST]] = [(cls, v) for v in cls.names.get(attr, [])]
         for method in cls.children.values():
             for node in local_nodes(method.node):
-                if isinstance(node, ast.Assign | ast.AnnAssign):
+                if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for t in targets:
-                        if (
-                            isinstance(t, ast.Attribute)
-                            and t.attr == attr
-                            and isinstance(t.value, ast.Name)
-                            and t.value.id == "self"
-                            and node.value is not None
-                        ):
-                            return method, node.value
-        return None
+                    if any(_is_self_attr(t, attr) for t in targets):
+                        out.append((method, node.value))
+        return out
 
     def resolve_function(self, scope: Scope, expr: ast.AST) -> Function | None:
         """The Space def that `expr` (a callee or a function reference) names, if any."""
@@ -771,6 +785,15 @@ def _bind_target(scope: Scope, target: ast.expr, value: ast.expr) -> None:
     elif isinstance(target, ast.Tuple | ast.List) and isinstance(value, ast.Tuple | ast.List):
         for t, v in zip(target.elts, value.elts, strict=False):
             _bind_target(scope, t, v)
+
+
+def _is_self_attr(node: ast.AST, attr: str) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == attr
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+    )
 
 
 def _class_of(scope: Scope) -> Scope | None:
