@@ -210,6 +210,17 @@ class DockerImage:
                 return Writability(path, True, f"{path} is on the volume mounted at {m}")
         return _decide(self, path, uid)
 
+    def owner(self, path: str) -> tuple[int | None, int | None] | None:
+        """(uid, line) of the directory at `path` when the model knows it exists, else None."""
+        path = self.resolve(path)
+        node = self.fs.get(path)
+        if node is not None and node.exists:
+            return node.uid, node.line
+        near = _nearest(self.fs, path)
+        if near is not None and near[1].exists and near[1].subtree:
+            return near[1].uid, near[1].line
+        return None
+
     def start_command(self) -> tuple[tuple[str, ...], int] | None:
         """The argv the container starts (ENTRYPOINT + CMD semantics; shell forms become
         ("/bin/sh", "-c", text)) and the line of the instruction that set it."""

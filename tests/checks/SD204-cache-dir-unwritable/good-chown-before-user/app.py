@@ -1,0 +1,4 @@
+import os
+
+os.environ["TRANSFORMERS_CACHE"] = "/app/.cache/transformers"
+import transformers

@@ -1,0 +1,4 @@
+import os
+
+os.environ.setdefault("HF_HOME", "/app/.cache")
+import transformers

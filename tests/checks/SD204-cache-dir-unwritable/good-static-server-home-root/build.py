@@ -1,0 +1,3 @@
+import os
+
+os.makedirs("/app/dist", exist_ok=True)
