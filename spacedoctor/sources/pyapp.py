@@ -184,12 +184,16 @@ def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
     return False
 
 
+_CONDITIONAL_ATTRS = frozenset({"TYPE_CHECKING", "version_info", "platform"})
+
+
 def _conditional_test(test: ast.expr) -> bool:
-    """`if TYPE_CHECKING:`, `if typing.TYPE_CHECKING:`, `if sys.version_info ...`, `if sys.platform ...`."""
+    """`if TYPE_CHECKING:` (also `typing.TYPE_CHECKING`), `if sys.version_info ...`,
+    `if sys.platform ...`: code that runs only in some environments."""
     for node in ast.walk(test):
         if isinstance(node, ast.Name) and node.id == "TYPE_CHECKING":
             return True
-        if isinstance(node, ast.Attribute) and node.attr in {"TYPE_CHECKING", "version_info", "platform"}:
+        if isinstance(node, ast.Attribute) and node.attr in _CONDITIONAL_ATTRS:
             return True
     return False
 
@@ -208,14 +212,14 @@ def import_sites(module: Module) -> list[ImportSite]:
             return
         if isinstance(node, ast.Try | ast.TryStar):
             guarded = optional or _catches_import_error(node.handlers)
-            for child in node.body:
-                visit(child, guarded)
-            for child in [*node.handlers, *node.orelse, *node.finalbody]:
-                visit(child, optional)
+            for stmt in node.body:
+                visit(stmt, guarded)
+            for other in [*node.handlers, *node.orelse, *node.finalbody]:
+                visit(other, optional)
             return
         if isinstance(node, ast.If) and _conditional_test(node.test):
-            for child in [*node.body, *node.orelse]:
-                visit(child, True)
+            for stmt in [*node.body, *node.orelse]:
+                visit(stmt, True)
             return
         for child in ast.iter_child_nodes(node):
             visit(child, optional)
