@@ -153,7 +153,10 @@ def _follow(
 ) -> None:
     if depth > 2:
         return
+    env = dict(env)
     for cmd in cmds:
+        if not cmd.argv or cmd.argv[0] in ("export", "declare", "typeset", "readonly"):
+            env.update(cmd.assignments)  # exported to the scripts run after this point
         if cmd.argv[:1] == ("cd",) and len(cmd.argv) > 1:
             cwd = posixpath.normpath(posixpath.join(cwd, cmd.argv[1]))
             continue
