@@ -279,6 +279,9 @@ class _Follower:
             if not cmd.argv or cmd.argv[0] in {"export", "declare", "typeset", "readonly"}:
                 for name, value in cmd.assignments:
                     state.env[name] = EnvVar(value, path, cmd.line)
+                self.out.steps.append(
+                    Step(cmd.argv, path, cmd.line, state.cwd, state.cwd_origin, cmd.assignments)
+                )
                 continue
             if cmd.argv[0] == "cd":
                 home = state.env.get("HOME")

@@ -1,0 +1,3 @@
+#!/bin/bash
+uvicorn api:app --host 127.0.0.1 --port 8000 &
+streamlit run ui.py --server.port 7860 --server.address 0.0.0.0

@@ -1,0 +1,9 @@
+import sys
+
+sys.path.insert(0, "/data/plugins")  # expect: SD216
+
+import gradio as gr
+
+demo = gr.Interface(lambda x: x, "text", "text")
+
+demo.launch(server_name="0.0.0.0")

@@ -1,0 +1,3 @@
+#!/bin/bash
+cd /data
+exec python /home/user/app/app.py

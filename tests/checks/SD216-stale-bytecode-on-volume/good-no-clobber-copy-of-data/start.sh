@@ -1,0 +1,3 @@
+#!/bin/bash
+cp -n /home/user/app/defaults.json /data/settings.json
+exec python app.py
