@@ -128,7 +128,10 @@ def _defaults(image: DockerImage, use: CacheUse, effective: list[PathSetting]) -
     home = use.runtime_env.get("HOME", image.home) or "/"
     base = posixpath.join(home, ".cache")
     all_have_cache_dir = use.downloads_with_cache_dir > 0 and use.downloads_without_cache_dir == 0
-    if use.libraries and not (set_vars & HF_CACHE_VARS) and not all_have_cache_dir:
+    # Gradio alone downloads nothing at startup (its temp files go to /tmp); the model and
+    # dataset libraries, or an explicit download call, do.
+    downloads = bool(use.libraries - {"gradio"}) or use.downloads_without_cache_dir > 0
+    if downloads and not (set_vars & HF_CACHE_VARS) and not all_have_cache_dir:
         paths.append(posixpath.join(base, "huggingface"))
     if use.torch_hub and not ({"TORCH_HOME", "XDG_CACHE_HOME"} & set_vars):
         paths.append(posixpath.join(base, "torch"))
