@@ -1,0 +1,304 @@
+"""The launch model: server command lines, Python server calls, and following the start command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spacedoctor.config import Settings
+from spacedoctor.sources.launch import Launch, find_launches
+from spacedoctor.sources.repo import Tree
+from spacedoctor.sources.servers import parse_server, split_bind, trusts_proxy
+from spacedoctor.sources.space import SpaceContext
+
+HEAD = (
+    "FROM python:3.11-slim\n"
+    "RUN useradd -m -u 1000 user\n"
+    "USER user\n"
+    "ENV HOME=/home/user\n"
+    "WORKDIR /home/user/app\n"
+    "COPY --chown=user . /home/user/app\n"
+)
+
+
+def _space(tmp_path: Path, files: dict[str, str], settings: Settings | None = None) -> SpaceContext:
+    files = {"README.md": "---\nsdk: docker\n---\n", **files}
+    for rel, text in files.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return SpaceContext(Tree.walk(tmp_path), settings=settings)
+
+
+def _only(ctx: SpaceContext) -> Launch:
+    launches = find_launches(ctx).launches
+    assert len(launches) == 1, launches
+    return launches[0]
+
+
+# ------------------------------------------------------------------ command lines
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "server", "host", "port"),
+    [
+        (["uvicorn", "main:app"], {}, "uvicorn", "127.0.0.1", "8000"),
+        (
+            ["uvicorn", "main:app", "--host=0.0.0.0", "--port=7860"],
+            {},
+            "uvicorn",
+            "0.0.0.0",
+            "7860",
+        ),
+        (["uvicorn", "main:app"], {"UVICORN_PORT": "9000"}, "uvicorn", "127.0.0.1", "9000"),
+        (["python", "-m", "uvicorn", "m:app", "--port", "1"], {}, "uvicorn", "127.0.0.1", "1"),
+        (["fastapi", "run", "main.py"], {}, "fastapi", "0.0.0.0", "8000"),
+        (["fastapi", "dev", "main.py"], {}, "fastapi", "127.0.0.1", "8000"),
+        (["gunicorn", "app:app"], {}, "gunicorn", "127.0.0.1", "8000"),
+        (["gunicorn", "app:app"], {"PORT": "7860"}, "gunicorn", "0.0.0.0", "7860"),
+        (["gunicorn", "-b", ":7860", "app:app"], {}, "gunicorn", "", "7860"),
+        (["gunicorn", "-b0.0.0.0", "app:app"], {}, "gunicorn", "0.0.0.0", "8000"),
+        (
+            ["gunicorn", "app:app"],
+            {"GUNICORN_CMD_ARGS": "--bind=0.0.0.0:7000"},
+            "gunicorn",
+            "0.0.0.0",
+            "7000",
+        ),
+        (["hypercorn", "m:app", "--bind", "[::]:7860"], {}, "hypercorn", "::", "7860"),
+        (["streamlit", "run", "app.py"], {}, "streamlit", "", "8501"),
+        (["streamlit", "run", "app.py", "--server.port=7860"], {}, "streamlit", "", "7860"),
+        (["streamlit", "run", "a.py"], {"STREAMLIT_SERVER_PORT": "7861"}, "streamlit", "", "7861"),
+        (["flask", "run"], {}, "flask", "127.0.0.1", "5000"),
+        (
+            ["flask", "--app", "x", "run", "-h", "0.0.0.0", "-p", "7860"],
+            {},
+            "flask",
+            "0.0.0.0",
+            "7860",
+        ),
+        (["flask", "run"], {"FLASK_RUN_PORT": "7860"}, "flask", "127.0.0.1", "7860"),
+        (["python3", "-m", "http.server", "7860"], {}, "http.server", "", "7860"),
+        (
+            ["python", "-m", "http.server", "--bind", "127.0.0.1"],
+            {},
+            "http.server",
+            "127.0.0.1",
+            "8000",
+        ),
+    ],
+)
+def test_server_command_lines(
+    argv: list[str], env: dict[str, str], server: str, host: str, port: str
+) -> None:
+    got = parse_server(argv, env)
+    assert got is not None
+    assert (got.server, got.host.value, got.port.value) == (server, host, port)
+
+
+def test_unknown_words_stay_unknown() -> None:
+    got = parse_server(["uvicorn", "main:app", "--port", None], {})
+    assert got is not None and got.port.value is None
+
+
+def test_not_a_server() -> None:
+    assert parse_server(["python", "app.py"], {}) is None
+    assert parse_server(["echo", "uvicorn"], {}) is None
+    assert parse_server(["streamlit", "version"], {}) is None
+
+
+def test_node_port_only_from_env() -> None:
+    assert parse_server(["node", "server.js"], {}).port.value is None  # type: ignore[union-attr]
+    assert parse_server(["npm", "start"], {"PORT": "7860"}).port.value == "7860"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "trusted"),
+    [
+        (["uvicorn", "m:app"], {}, False),
+        (["uvicorn", "m:app", "--proxy-headers"], {}, False),
+        (["uvicorn", "m:app", "--forwarded-allow-ips", "*"], {}, True),
+        (["uvicorn", "m:app", "--forwarded-allow-ips=*", "--no-proxy-headers"], {}, False),
+        (["uvicorn", "m:app"], {"FORWARDED_ALLOW_IPS": "*"}, True),
+        (["uvicorn", "m:app"], {"FORWARDED_ALLOW_IPS": "127.0.0.1,::1"}, False),
+        (["uvicorn", "m:app", "--forwarded-allow-ips", None], {}, None),
+        (["gunicorn", "m:app"], {}, False),
+        (["gunicorn", "m:app", "--forwarded-allow-ips=*"], {}, True),
+        (["gunicorn", "-c", "conf.py", "m:app"], {}, None),
+        (["fastapi", "run", "m.py"], {}, False),
+        (["fastapi", "run", "m.py", "--forwarded-allow-ips", "10.0.0.0/8"], {}, True),
+        (["hypercorn", "m:app"], {}, False),
+        (["flask", "run"], {}, False),
+    ],
+)
+def test_proxy_trust(argv: list[str | None], env: dict[str, str], trusted: bool | None) -> None:
+    got = parse_server(argv, env)
+    assert got is not None and got.proxy_headers is trusted
+
+
+def test_gunicorn_config_values() -> None:
+    got = parse_server(["gunicorn", "m:app"], {}, gunicorn_config={"bind": "0.0.0.0:7860"})
+    assert got is not None and (got.host.value, got.port.value) == ("0.0.0.0", "7860")
+    assert got.host.source == "config"
+
+
+def test_split_bind() -> None:
+    assert split_bind("unix:/tmp/s.sock") == (None, None)
+    assert split_bind("tcp://0.0.0.0:1") == ("0.0.0.0", "1")
+    assert trusts_proxy("") is False
+
+
+# ------------------------------------------------------------------ following the image
+
+
+def test_exec_form_variables_are_not_expanded(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {"Dockerfile": HEAD + 'ENV PORT=7860\nCMD ["uvicorn", "main:app", "--port", "$PORT"]\n'},
+    )
+    launch = _only(ctx)
+    assert launch.port is None  # uvicorn receives the text "$PORT": no shell expands it
+
+
+def test_shell_form_variable_points_at_env_line(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path, {"Dockerfile": HEAD + "ENV PORT=8000\nCMD uvicorn main:app --port $PORT\n"}
+    )
+    launch = _only(ctx)
+    assert (launch.port, launch.where_port, launch.port_source) == (8000, ("Dockerfile", 7), "env")
+    assert launch.where_host == ("Dockerfile", 8)
+    assert launch.host_source == "default"
+
+
+def test_arg_only_variable_is_unknown_at_runtime(tmp_path: Path) -> None:
+    ctx = _space(tmp_path, {"Dockerfile": HEAD + "ARG PORT=8000\nCMD uvicorn m:app --port $PORT\n"})
+    assert _only(ctx).port is None
+
+
+def test_entrypoint_script_runs_cmd_through_exec_args(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {
+            "Dockerfile": HEAD
+            + 'COPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\n'
+            + 'CMD ["streamlit", "run", "app.py", "--server.port", "7860"]\n',
+            "entrypoint.sh": (
+                '#!/bin/sh\nset -e\nexport STREAMLIT_SERVER_ADDRESS=0.0.0.0\nexec "$@"\n'
+            ),
+        },
+    )
+    launch = _only(ctx)
+    assert (launch.server, launch.host, launch.port) == ("streamlit", "0.0.0.0", 7860)
+    assert launch.where_host == ("entrypoint.sh", 3)
+    assert launch.via[0] == ("Dockerfile", 8)
+
+
+def test_scripts_run_scripts_and_wrappers_are_stripped(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {
+            "Dockerfile": HEAD + 'CMD ["tini", "--", "bash", "scripts/start.sh"]\n',
+            "scripts/start.sh": "#!/bin/bash\nPORT=7000\n. scripts/env.sh\nbash scripts/run.sh\n",
+            "scripts/env.sh": "export HOST=0.0.0.0\n",
+            "scripts/run.sh": "exec uv run gunicorn -b $HOST:7860 app:app\n",
+        },
+    )
+    launch = _only(ctx)
+    assert (launch.server, launch.host, launch.port) == ("gunicorn", "0.0.0.0", 7860)
+    assert launch.where_host == ("scripts/env.sh", 1)
+    assert launch.path == "scripts/run.sh"
+
+
+def test_python_file_server_call(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {
+            "Dockerfile": HEAD + "ENV PORT=7860\nCMD python -u app.py\n",
+            "app.py": (
+                "import os\nimport uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+                "HOST = os.getenv('HOST') or '0.0.0.0'\n\n"
+                "def main():\n"
+                "    uvicorn.run(app, host=HOST, port=int(os.environ.get('PORT', 8000)))\n\n"
+                "if __name__ == '__main__':\n    main()\n"
+            ),
+        },
+    )
+    launch = _only(ctx)
+    assert (launch.server, launch.host, launch.port) == ("uvicorn", "0.0.0.0", 7860)
+    assert launch.where_port == ("Dockerfile", 7)
+    assert launch.where_host == ("app.py", 6)
+    assert launch.proxy_headers is False
+    assert find_launches(ctx).scripts == ["app.py"]
+
+
+def test_python_module_main(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {
+            "Dockerfile": HEAD + 'CMD ["python", "-m", "pkg"]\n',
+            "pkg/__init__.py": "",
+            "pkg/__main__.py": "from flask import Flask\napp = Flask(__name__)\napp.run()\n",
+        },
+    )
+    launch = _only(ctx)
+    assert (launch.server, launch.host, launch.port) == ("flask", "127.0.0.1", 5000)
+
+
+def test_code_not_run_is_not_a_launch(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {
+            "Dockerfile": HEAD + 'CMD ["python", "app.py"]\n',
+            "app.py": (
+                "import gradio as gr\ndemo = gr.Blocks()\n\ndef unused():\n    demo.launch()\n"
+            ),
+        },
+    )
+    assert find_launches(ctx).launches == []
+
+
+def test_reverse_proxy_is_noted(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {"Dockerfile": HEAD + "CMD nginx && uvicorn m:app --port 8000\n"},
+    )
+    launches = find_launches(ctx)
+    assert launches.front == ("nginx", "Dockerfile", 7)
+
+
+def test_steps_record_cwd_and_exports(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {
+            "Dockerfile": HEAD + 'CMD ["bash", "start.sh"]\n',
+            "start.sh": "export A=1\ncd /data/app\npython app.py\n",
+        },
+    )
+    steps = find_launches(ctx).steps
+    run = next(s for s in steps if s.argv[:1] == ("python",))
+    assert (run.cwd, run.cwd_origin) == ("/data/app", ("start.sh", 2))
+    assert any(s.assignments == (("A", "1"),) for s in steps)
+
+
+def test_no_dockerfile_no_launches(tmp_path: Path) -> None:
+    ctx = _space(tmp_path, {"app.py": "print(1)\n"})
+    assert find_launches(ctx).launches == []
+
+
+# ------------------------------------------------------------------ SD216 with mount paths
+
+
+def test_sd216_reads_configured_mount_paths(tmp_path: Path) -> None:
+    from spacedoctor.checks.volume_code import stale_bytecode_on_volume
+
+    files = {
+        "Dockerfile": HEAD + "ENV PYTHONPATH=/mnt/bucket/lib\nCMD python app.py\n",
+        "app.py": "print(1)\n",
+    }
+    plain = _space(tmp_path / "a", files)
+    assert list(stale_bytecode_on_volume(plain)) == []
+    mounted = _space(tmp_path / "b", files, Settings(mount_paths=("/mnt/bucket",)))
+    found = list(stale_bytecode_on_volume(mounted))
+    assert [(f.location.path, f.location.line) for f in found] == [("Dockerfile", 7)]
+    assert "/mnt/bucket" in found[0].message
