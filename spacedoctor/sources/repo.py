@@ -248,9 +248,11 @@ class RepoFiles:
     def is_lfs_pointer(self, rel: str) -> bool:
         """Whether the file is a Git LFS pointer (what a checkout without git-lfs leaves)."""
         info = self._files.get(rel)
-        if info is None or not 0 < info.size < LFS_POINTER_MAX_BYTES:
+        # the version line, an `oid sha256:<64 hex>` line and a size line: never under 100 bytes
+        if info is None or not 100 <= info.size < LFS_POINTER_MAX_BYTES:
             return False
-        return self.head(rel, LFS_POINTER_MAX_BYTES).startswith(LFS_POINTER_PREFIXES)
+        head = self.head(rel, LFS_POINTER_MAX_BYTES)
+        return head.startswith(LFS_POINTER_PREFIXES) and b"\noid sha256:" in head
 
 
 def _read(path: Path, size: int, limit: int) -> bytes:
