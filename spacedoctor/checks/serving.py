@@ -64,6 +64,8 @@ _PORT_FIX_CODE = {
 def port_mismatch(ctx: SpaceContext) -> Iterator[Finding]:
     launches = _launches(ctx).launches
     want = ctx.card.app_port
+    if not 0 < want < 65536:
+        raise SkipCheck(f"app_port {want} is not a port (SD105)")
     if any(launch.port == want for launch in launches):
         return
     if any(launch.port is None for launch in launches):
