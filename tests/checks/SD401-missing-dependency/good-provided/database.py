@@ -1,0 +1,2 @@
+# a local module that shares its name with a PyPI package
+DB = {}

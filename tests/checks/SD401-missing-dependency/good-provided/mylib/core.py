@@ -1,0 +1,6 @@
+from . import shared
+from .shared import thing
+
+
+def run():
+    return thing

@@ -1,0 +1,2 @@
+# never imported by the app: its imports are not the Space's runtime dependencies
+import wandb

@@ -1,0 +1,2 @@
+import gradio as gr
+import einops

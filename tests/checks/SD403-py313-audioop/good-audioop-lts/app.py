@@ -1,0 +1,2 @@
+import audioop
+import gradio as gr
