@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from spacedoctor.config import Settings
+from spacedoctor.config import build_settings, find_config
 from spacedoctor.engine import audit
 from spacedoctor.registry import load_registry
 from tests.fixtures import check_id_for, expected, fixture_dirs
@@ -18,9 +19,12 @@ REGISTRY = load_registry()
 def test_fixture(fixture: Path) -> None:
     check_id = check_id_for(fixture)
     assert REGISTRY.by_id(check_id) is not None, f"no check {check_id}"
-    # SD001 (unused suppression) needs the suppressed checks to run too.
+    # A fixture may carry its own .spacedoctor.yaml (e.g. mount-paths); only its check runs,
+    # except for SD001 (unused suppression), which needs the suppressed checks to run too.
+    path, data = find_config(fixture, None)
+    settings = build_settings(data, path)
     select = None if check_id == "SD001" else (check_id,)
-    result = audit(fixture, Settings(select=select), REGISTRY)
+    result = audit(fixture, replace(settings, select=select, ignore=()), REGISTRY)
     assert result.errors == ()
     got = {
         (r.id, r.finding.location.path, r.finding.location.line)
