@@ -85,10 +85,17 @@ def test_env_secret_values_are_never_printed(tmp_path: Path) -> None:
     write(tmp_path, ".env", "API_TOKEN=supersecretvalue123\n")
     write(tmp_path, ".env.local", "X=1\nGITHUB_THING=ghp_" + "a1" * 18 + "\n")
     write(tmp_path, ".env.production", "PASSWORD=\nTOKEN=your_token_here\n")
+    write(
+        tmp_path,
+        "app.env",
+        "AUTHOR=Alice\nMAX_TOKENS=512\nTOKEN_LIMIT=4096\nPWD=/app\nSORT_KEY=name\n"
+        "CACHE_URL=redis://cache:6379/0\nDB_URL=postgres://app:$DB_PASS@db/app\n"
+        "DATABASE_URL=postgres://app:hunter2x@db:5432/app\n",
+    )
     found = run(repo_files.env_file_committed, tmp_path)
-    assert where(found) == {(".env", 1), (".env.local", 2)}
+    assert where(found) == {(".env", 1), (".env.local", 2), ("app.env", 8)}
     text = " ".join(f.message + (f.fix or "") for f in found)
-    assert "supersecretvalue123" not in text and "ghp_" not in text
+    assert "supersecretvalue123" not in text and "ghp_" not in text and "hunter2x" not in text
 
 
 def test_binary_threshold(tmp_path: Path) -> None:

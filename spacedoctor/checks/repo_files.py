@@ -195,11 +195,22 @@ def ci_sync_workflow(ctx: SpaceContext) -> Iterator[Finding]:
 _ENV_TEMPLATES = frozenset(
     {"example", "examples", "sample", "template", "tmpl", "tpl", "dist", "default", "defaults"}
 )
-_SECRET_KEY = re.compile(
-    r"TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL"
-    r"|AUTH|_PAT$|^PAT$|DSN$|DATABASE_URL$|CONNECTION_STRING",
-    re.I,
+#: Variable names that hold secrets: one of these words as a `_`-separated part of the name,
+#: or one of the pairs (so AUTHOR, MAX_TOKENS, SORT_KEY or PWD are not taken for secrets).
+_SECRET_WORDS = frozenset(
+    {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "CREDENTIALS", "APIKEY"}
 )
+_SECRET_PAIRS = (
+    "API_KEY",
+    "ACCESS_KEY",
+    "PRIVATE_KEY",
+    "SECRET_KEY",
+    "AUTH_KEY",
+    "SIGNING_KEY",
+    "ENCRYPTION_KEY",
+)
+#: A URL with a password in it (postgres://user:pass@host), unless the password is a variable.
+_URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:(?!\$)[^\s/@]+@")
 _SECRET_VALUE = re.compile(
     r"^(?:hf_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}"
     r"|github_pat_\w{30,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{30,})$"
@@ -207,7 +218,7 @@ _SECRET_VALUE = re.compile(
 _PLACEHOLDER = re.compile(
     r"^(?:|<.*>|\$\{?\w+\}?|\{\{.*\}\}|\.\.\.|x+|\*+|-|none|null|changeme|change_me|todo"
     r"|tbd|your[-_ ].*|.*[-_]here|replace[-_ ]?me|placeholder|secret|password|token|false|true"
-    r"|\d{1,5})$",
+    r"|\d+(?:\.\d+)?)$",
     re.I,
 )
 _ASSIGN = re.compile(r"^(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(?P<value>.*)$")
@@ -232,6 +243,11 @@ def _env_value(raw: str) -> str:
     return value.split(" #", 1)[0].strip()
 
 
+def _secret_name(key: str) -> bool:
+    name = key.upper().replace(".", "_").replace("-", "_")
+    return bool(_SECRET_WORDS & set(name.split("_"))) or any(p in name for p in _SECRET_PAIRS)
+
+
 def _env_secrets(text: str) -> list[tuple[int, str]]:
     found = []
     for idx, raw in enumerate(text.splitlines()):
@@ -240,8 +256,10 @@ def _env_secrets(text: str) -> list[tuple[int, str]]:
         if not m or line.startswith("#"):
             continue
         key, value = m.group("key"), _env_value(m.group("value"))
-        if _SECRET_VALUE.match(value) or (
-            _SECRET_KEY.search(key) and not _PLACEHOLDER.match(value)
+        if (
+            _SECRET_VALUE.match(value)
+            or _URL_PASSWORD.match(value)
+            or (_secret_name(key) and not _PLACEHOLDER.match(value))
         ):
             found.append((idx + 1, key))
     return found
