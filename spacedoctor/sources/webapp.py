@@ -242,13 +242,21 @@ class WebApp:
         self._by_call: dict[int, AppObject] = {}
         self._scopes: dict[str, Scope] = {}
         self._imports: dict[str, dict[str, tuple[str, str | None]]] = {}
+        # Scopes are built lazily: only modules that use a web framework, or import one that
+        # does, are read for app objects; others only when a lookup leads into them.
+        relevant = [p for p, m in pyapp.modules.items() if _uses_framework(m)]
+        direct = set(relevant)
+        known = pyapp.modules.keys()
         for path, module in pyapp.modules.items():
-            self._imports[path] = _import_table(module, pyapp.modules.keys())
-            self._scopes[path] = _build_scopes(module)
-        for scope in self.all_scopes():
-            self._collect_objects(scope)
-        for scope in self.all_scopes():
-            self._collect_usage(scope)
+            if path not in direct and any(t in direct for t in _top_imports(module, known)):
+                relevant.append(path)
+        scopes = [s for p in relevant if (s := self.module_scope(p)) is not None]
+        for scope in scopes:
+            for sub in _walk_scopes(scope):
+                self._collect_objects(sub)
+        for scope in scopes:
+            for sub in _walk_scopes(scope):
+                self._collect_usage(sub)
         for app in self.apps:
             for m in app.mounts:
                 if m.app is not None:
@@ -258,15 +266,17 @@ class WebApp:
 
     # ---- queries -------------------------------------------------------------------------------
 
-    def all_scopes(self) -> Iterator[Scope]:
-        stack = list(self._scopes.values())
-        while stack:
-            scope = stack.pop()
-            yield scope
-            stack.extend(scope.children.values())
-
     def module_scope(self, path: str) -> Scope | None:
-        return self._scopes.get(path)
+        """The scope of one module of the Space, built on first use."""
+        scope = self._scopes.get(path)
+        if scope is None:
+            module = self.pyapp.modules.get(path)
+            if module is None:
+                return None
+            scope = _build_scopes(module)
+            self._scopes[path] = scope
+            self._imports[path] = _import_table(module, self.pyapp.modules.keys())
+        return scope
 
     def routes(self) -> list[Route]:
         return [r for app in self.apps for r in app.routes]
@@ -351,12 +361,12 @@ class WebApp:
                 return cur, values[-1]
             first = False
             cur = cur.parent
-        module_scope = self._scopes.get(scope.module.path)
+        module_scope = self.module_scope(scope.module.path)
         entry = self._imports.get(scope.module.path, {}).get(name)
         if entry is None or module_scope is None:
             return None
         target_path, attr = entry
-        target = self._scopes.get(target_path)
+        target = self.module_scope(target_path)
         if target is None:
             return None
         if attr is None:
@@ -745,6 +755,42 @@ def local_nodes(root: ast.AST) -> Iterator[ast.AST]:
             continue
         else:
             todo.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+_FRAMEWORKS = frozenset({"fastapi", "starlette", "flask", "gradio", "sse_starlette"})
+
+
+def _uses_framework(module: Module) -> bool:
+    return any(origin.split(".")[0] in _FRAMEWORKS for origin in module.imports.values())
+
+
+def _top_imports(module: Module, known: Collection[str]) -> Iterator[str]:
+    """The Space modules a module imports at its top level."""
+    here = posixpath.dirname(module.path)
+    for node in module.tree.body:
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                found = _find_module(known, here, a.name, 0)
+                if found:
+                    yield found
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            found = _find_module(known, here, base, node.level)
+            if found:
+                yield found
+            for a in node.names:
+                sub = f"{base}.{a.name}" if base else a.name
+                found = _find_module(known, here, sub, node.level)
+                if found:
+                    yield found
+
+
+def _walk_scopes(scope: Scope) -> Iterator[Scope]:
+    stack = [scope]
+    while stack:
+        cur = stack.pop()
+        yield cur
+        stack.extend(cur.children.values())
 
 
 def _build_scopes(module: Module) -> Scope:
