@@ -87,7 +87,7 @@ def binary_not_in_lfs(ctx: SpaceContext) -> Iterator[Finding]:
             f"{what} and {why}: the Hub refuses the push ('{hub}. Offending files: - {rel}')",
             Location(rel, None),
             fix=(
-                f"git lfs track '{pattern}'   # or: git xet track '{pattern}'\n"
+                f"git lfs track '{pattern}'   # git-xet uses the same rules\n"
                 f"git add .gitattributes '{rel}'\n"
                 "If a commit already holds the file, rewrite history (the Hub checks every "
                 f"pushed commit): git lfs migrate import --include='{rel}' --everything"
