@@ -11,6 +11,7 @@ from packaging.specifiers import SpecifierSet
 from spacedoctor.sources.deps import (
     Problem,
     Requirement,
+    expand_vars,
     install_plan,
     logical_lines,
     lower_bound_at_least,
@@ -209,3 +210,60 @@ def test_plan_is_incomplete_when_an_include_leaves_the_space(tmp_path: Path) -> 
     plan = install_plan(ctx)
     assert not plan.complete
     assert plan.incomplete is not None and "../x.txt" in plan.incomplete
+
+
+def test_expand_vars_uses_arg_and_env_values() -> None:
+    env = {"TORCH": "2.5.1"}
+    assert expand_vars('pip install "torch==${TORCH}" x==$TORCH', env) == (
+        'pip install "torch==2.5.1" x==2.5.1'
+    )
+    assert (
+        expand_vars("pip install ${MISSING:-einops} $UNKNOWN", env) == "pip install einops $UNKNOWN"
+    )
+
+
+def test_docker_plan_reads_what_the_dockerfile_installs(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {
+            "README.md": "---\nsdk: docker\n---\n",
+            "Dockerfile": (
+                "FROM python:3.11-slim\nARG V=2.5.1\nWORKDIR /app\nCOPY requirements.txt .\n"
+                'RUN pip install -r requirements.txt && pip install "torch==${V}" einops\n'
+                'CMD ["python", "app.py"]\n'
+            ),
+            "requirements.txt": "fastapi\n",
+        },
+    )
+    plan = install_plan(ctx)
+    assert plan.how == "docker" and plan.complete, plan.incomplete
+    assert [(r.path, r.line, r.text) for r in plan.requirements] == [
+        ("requirements.txt", 1, "fastapi"),
+        ("Dockerfile", 5, "torch==2.5.1"),
+        ("Dockerfile", 5, "einops"),
+    ]
+    assert plan.target == "requirements.txt"
+
+
+@pytest.mark.parametrize(
+    ("run", "base", "why"),
+    [
+        ("pip install -r /tmp/req.txt", "python:3.11-slim", "/tmp/req.txt"),
+        ("conda install -y numpy", "python:3.11-slim", "conda"),
+        ("pip install $PKGS", "python:3.11-slim", "$PKGS"),
+        ("pip install einops", "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", "base image"),
+    ],
+)
+def test_docker_plan_is_incomplete_when_it_cannot_know(
+    tmp_path: Path, run: str, base: str, why: str
+) -> None:
+    ctx = _space(
+        tmp_path,
+        {
+            "README.md": "---\nsdk: docker\n---\n",
+            "Dockerfile": f'FROM {base}\nRUN {run}\nCMD ["python", "app.py"]\n',
+        },
+    )
+    plan = install_plan(ctx)
+    assert not plan.complete
+    assert plan.incomplete is not None and why in plan.incomplete

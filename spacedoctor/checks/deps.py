@@ -294,6 +294,7 @@ def missing_dependency(ctx: SpaceContext) -> Iterator[Finding]:
 
 def _missing(plan: InstallPlan, path: str, site: ImportSite, dist: str) -> Finding:
     read = [f.path for f in plan.files if f.requirements or f.options]
+    read += [r.path for r in plan.requirements]
     if plan.how == "gradio":
         read.append("the Gradio SDK's preinstalled gradio, huggingface_hub, requests, datasets")
     elif not read:

@@ -19,7 +19,7 @@ import posixpath
 import re
 import shlex
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -717,7 +717,7 @@ def _docker_plan(ctx: SpaceContext, deps: Deps) -> InstallPlan:
         if ins.cmd != "RUN":
             continue
         for text in (*ins.args, *ins.heredocs):
-            cmds = parse_install_commands(text)
+            cmds = parse_install_commands(expand_vars(text, ins.env))
             if cmds.unparsable:
                 plan.mark_incomplete(f"Dockerfile:{ins.line} has a RUN line that cannot be read")
             for other in cmds.other:
@@ -763,6 +763,23 @@ def _docker_plan(ctx: SpaceContext, deps: Deps) -> InstallPlan:
     if len(targets) == 1:
         plan.target = targets[0]
     return plan
+
+
+_VAR = re.compile(r"\$\{(?P<braced>\w+)(?::?-(?P<default>[^}]*))?\}|\$(?P<bare>[A-Za-z_]\w*)")
+
+
+def expand_vars(text: str, env: Mapping[str, str]) -> str:
+    """Substitute `$VAR`, `${VAR}` and `${VAR:-default}` from the ARG/ENV values in effect;
+    unknown variables stay as written (and make what uses them unreadable)."""
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group("braced") or m.group("bare")
+        if name in env:
+            return env[name]
+        default = m.group("default")
+        return default if default is not None else m.group(0)
+
+    return _VAR.sub(sub, text)
 
 
 _PLAIN_BASES = re.compile(
@@ -893,6 +910,7 @@ __all__ = [
     "Problem",
     "Requirement",
     "RequirementsFile",
+    "expand_vars",
     "install_plan",
     "logical_lines",
     "lower_bound_at_least",

@@ -1,0 +1,2 @@
+# not started by the Dockerfile: its imports are not runtime dependencies
+import wandb
