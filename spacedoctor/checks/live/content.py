@@ -30,13 +30,14 @@ def lfs_pointer_served(ctx: LiveContext) -> Iterator[Finding]:
         )
 
 
-def _release(version: str) -> tuple[int, ...] | None:
+def _same_version(a: str, b: str) -> bool:
+    """4.44 and 4.44.0 are the same release; unparsable versions compare as text."""
     from packaging.version import InvalidVersion, Version
 
     try:
-        return Version(version).release
+        return Version(a) == Version(b)
     except InvalidVersion:
-        return None
+        return a.strip() == b.strip()
 
 
 @check("SD612")
@@ -51,9 +52,7 @@ def gradio_config(ctx: LiveContext) -> Iterator[Finding]:
     if not (isinstance(doc, dict) and isinstance(doc.get("version"), str) and "mode" in doc):
         raise SkipCheck("the app serves no Gradio /config")
     served = doc["version"].strip()
-    a, b = _release(served), _release(wanted)
-    same = a == b if a is not None and b is not None else served == wanted.strip()
-    if same:
+    if _same_version(served, wanted):
         return
     url = configs[0].final_url
     yield Finding(
