@@ -116,6 +116,33 @@ _FIRE_AND_FORGET = frozenset(
 #: Awaited calls that run a function in a worker thread: the client still waits for it.
 _AWAITED_OFFLOAD = {"to_thread": 0, "run_in_threadpool": 0, "run_sync": 0, "run_in_executor": 1}
 _MAX_DEPTH = 3
+#: transformers pipeline tasks that generate (minutes on a CPU Space); others answer quickly.
+_LONG_TASKS = (
+    "text-generation",
+    "text2text-generation",
+    "summarization",
+    "translation",
+    "automatic-speech-recognition",
+    "text-to-speech",
+    "text-to-audio",
+    "image-to-text",
+    "image-text-to-text",
+    "any-to-any",
+)
+_WEIGHT_SUFFIXES = (
+    ".safetensors",
+    ".bin",
+    ".ckpt",
+    ".pt",
+    ".pth",
+    ".gguf",
+    ".onnx",
+    ".h5",
+    ".zip",
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+)
 #: Methods that return the same model/pipeline object: `pipeline(...).to("cuda")`.
 _CHAINED = frozenset({"to", "cuda", "cpu", "eval", "half", "float", "bfloat16"})
 
@@ -165,7 +192,7 @@ class _Finder:
             if offload is not None and is_awaited and len(node.args) > offload:
                 target = node.args[offload]
                 q = self.web.qualname(scope, target)
-                if q in _SUBPROCESS or q in _DOWNLOADS:
+                if q in _SUBPROCESS:
                     what = f"`{q}(...)` (in a worker thread the client still waits for"
                     return Slow(what, Where(scope.module.path, node.lineno), chain, False)
                 inner = self.web.resolve_function(scope, target)
@@ -197,7 +224,7 @@ class _Finder:
             if secs is not None and secs >= self.threshold:
                 return f"`{q}({secs:g})` (a sleep"
             return None
-        if q in _DOWNLOADS:
+        if q in _DOWNLOADS and _large_download(q, call):
             return f"`{q}(...)` (a download"
         func = call.func
         if isinstance(func, ast.Attribute):
@@ -205,7 +232,7 @@ class _Finder:
             if attr in ("wait", "communicate"):
                 origin = self._origin(scope, recv)
                 if origin in _PROCESS_CTORS and not self._bounded(call):
-                    return f"`{ast.unparse(func)}()` (waiting for a {origin} process"
+                    return f"`{ast.unparse(func)}()` (waiting for a process from {origin}"
                 return None
             if not self.ml:
                 return None
@@ -220,18 +247,27 @@ class _Finder:
                 return f"`{ast.unparse(func)}()` (training"
         if not self.ml or not isinstance(func, ast.Name | ast.Attribute):
             return None
-        origin = self._origin(scope, func)
-        if origin is not None and _is_pipeline(origin):
-            kind = "transformers pipeline" if origin == "transformers.pipeline" else origin
-            return f"`{ast.unparse(func)}(...)` ({kind.rsplit('.', 1)[-1]} inference"
-        return None
+        found = self._origin_call(scope, func)
+        if found is None or not _is_pipeline(found[0]):
+            return None
+        origin, ctor = found
+        if origin == "transformers.pipeline":
+            task = const_str(ctor.args[0] if ctor.args else keyword(ctor, "task"))
+            if task is None or not task.startswith(_LONG_TASKS):
+                return None  # classification, embeddings, ...: quick, or unknown
+            return f"`{ast.unparse(func)}(...)` (a {task} pipeline"
+        return f"`{ast.unparse(func)}(...)` ({origin.rsplit('.', 1)[-1]} inference"
 
     def _origin(self, scope: Scope, expr: ast.AST) -> str | None:
-        """The constructor that produced the object `expr` names: `pipe` bound to
+        found = self._origin_call(scope, expr)
+        return found[0] if found else None
+
+    def _origin_call(self, scope: Scope, expr: ast.AST) -> tuple[str, ast.Call] | None:
+        """The constructor that produced the object `expr` names, and its call: `pipe` bound to
         `pipeline("asr")` -> "transformers.pipeline"; `DiffusionPipeline.from_pretrained(...)
         .to("cuda")` -> "diffusers.DiffusionPipeline". With several bindings (`pipe = None`
         then `pipe = pipeline(...)` in a loader), the first one that is a known constructor."""
-        fallback: str | None = None
+        fallback: tuple[str, ast.Call] | None = None
         for bscope, value in self.web.candidates(scope, expr):
             if isinstance(value, ast.Await):
                 value = value.value
@@ -251,8 +287,8 @@ class _Finder:
                 if q.endswith(suffix):
                     q = q[: -len(suffix)]
             if _is_pipeline(q) or q in _PROCESS_CTORS or q.endswith("Trainer"):
-                return q
-            fallback = fallback or q
+                return q, value
+            fallback = fallback or (q, value)
         return fallback
 
     def _bounded(self, call: ast.Call) -> bool:
@@ -261,6 +297,15 @@ class _Finder:
 
 
 _Def = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _large_download(q: str, call: ast.Call) -> bool:
+    """snapshot_download and urlretrieve fetch whole repos or arbitrary URLs; hf_hub_download
+    one file, reported only when it is a weights or archive file (a config is quick)."""
+    if not q.endswith("hf_hub_download"):
+        return True
+    name = const_str(call.args[1] if len(call.args) > 1 else keyword(call, "filename"))
+    return name is not None and name.lower().endswith(_WEIGHT_SUFFIXES)
 
 
 def _is_pipeline(origin: str) -> bool:

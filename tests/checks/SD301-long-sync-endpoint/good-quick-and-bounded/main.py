@@ -3,10 +3,12 @@ import time
 
 import torch
 from fastapi import FastAPI
+from quick import router
 from sklearn.linear_model import LogisticRegression
 
 app = FastAPI()
 net = torch.nn.Linear(4, 2)
+app.include_router(router)
 
 
 @app.get("/gpu")
