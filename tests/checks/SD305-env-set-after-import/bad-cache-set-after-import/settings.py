@@ -1,0 +1,3 @@
+import os
+
+os.environ["TRANSFORMERS_CACHE"] = "/tmp/transformers"  # expect: SD305

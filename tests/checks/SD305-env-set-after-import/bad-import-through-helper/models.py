@@ -1,0 +1,5 @@
+from transformers import pipeline
+
+
+def load_classifier():
+    return pipeline("text-classification")
