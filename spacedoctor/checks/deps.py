@@ -3,6 +3,7 @@ platform runs (Python version, GPU hardware, the Gradio SDK's own pins)."""
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from spacedoctor.sources.deps import (
     Requirement,
     install_plan,
     lower_bound_at_least,
+    parse_install_commands,
+    parse_requirement,
     space_deps,
     upper_bound_at_most,
 )
@@ -30,7 +33,7 @@ from spacedoctor.sources.deps_data import (
     closure,
     stdlib_modules,
 )
-from spacedoctor.sources.pyapp import ImportSite, Module, import_sites
+from spacedoctor.sources.pyapp import ImportSite, Module, const_str, import_sites
 from spacedoctor.sources.space import SpaceContext
 
 # ---------------------------------------------------------------------------------------------
@@ -275,6 +278,13 @@ def missing_dependency(ctx: SpaceContext) -> Iterator[Finding]:
     if not ctx.app.modules:
         raise SkipCheck("no Python files")
     dists, provided_mods = _provided(plan)
+    runtime = _runtime_installs(ctx)
+    if runtime is None:
+        raise SkipCheck(
+            "the code installs packages at runtime with arguments the audit cannot read"
+        )
+    dists |= closure(runtime)
+    provided_mods |= {m for d in closure(runtime) for m in DIST_MODULES.get(d, ())}
     local = _local_names(ctx)
     stdlib = stdlib_modules()
     reported: set[str] = set()
@@ -290,6 +300,43 @@ def missing_dependency(ctx: SpaceContext) -> Iterator[Finding]:
             reported.add(top)
             dist = SUGGEST.get(top, top)
             yield _missing(plan, module.path, site, dist)
+
+
+def _runtime_installs(ctx: SpaceContext) -> set[str] | None:
+    """Distributions the code installs itself (`os.system("pip install x")`,
+    `subprocess.run([sys.executable, "-m", "pip", "install", "x"])`); None when it installs
+    something that cannot be read."""
+    out: set[str] = set()
+    for module in ctx.app.modules.values():
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+                if "pip" in text and "install" in text:
+                    for pip in parse_install_commands(text).pips:
+                        if pip.requirement_files or pip.local:
+                            return None
+                        out.update(_names(pip.packages))
+            elif isinstance(node, ast.List | ast.Tuple):
+                words = [const_str(e) for e in node.elts]
+                if "pip" not in words or "install" not in words:
+                    continue
+                rest = words[words.index("install") + 1 :]
+                if any(w is None for w in rest):
+                    return None
+                args = [w for w in rest if w is not None]
+                if any(w.startswith(("-r", "--requirement", "-e")) for w in args):
+                    return None
+                out.update(_names([w for w in args if not w.startswith("-")]))
+    return out
+
+
+def _names(specs: list[str]) -> set[str]:
+    out: set[str] = set()
+    for spec in specs:
+        parsed = parse_requirement(spec, "", 0)
+        if isinstance(parsed, Requirement) and parsed.name:
+            out.add(parsed.name)
+    return out
 
 
 def _missing(plan: InstallPlan, path: str, site: ImportSite, dist: str) -> Finding:

@@ -760,9 +760,42 @@ def _docker_plan(ctx: SpaceContext, deps: Deps) -> InstallPlan:
                         image.path, options=[Option(image.path, ins.line, name, value)]
                     )
                     plan.files.append(plan_file)
+    # A start script may install packages at runtime: what scripts in the Space install counts.
+    for rel in deps.repo.with_suffix(".sh"):
+        try:
+            script = deps.repo.read_text(rel)
+        except Unreadable:
+            continue
+        if "install" in script or "uv sync" in script:
+            _add_commands(plan, deps, parse_install_commands(script), rel, "/", script)
     if len(targets) == 1:
         plan.target = targets[0]
     return plan
+
+
+def _add_commands(
+    plan: InstallPlan, deps: Deps, cmds: InstallCommands, where: str, workdir: str, text: str
+) -> None:
+    """Count what a shell script installs; anything unreadable makes the plan incomplete."""
+    lines = text.splitlines()
+    if cmds.unparsable or cmds.other:
+        plan.mark_incomplete(f"{where} installs packages in a way the audit cannot read")
+    for pip in cmds.pips:
+        for f in [*pip.requirement_files, *pip.constraint_files]:
+            rel = _image_to_repo(f, workdir, deps)
+            if rel is None:
+                plan.mark_incomplete(f"{where} installs from {f}, not found in the Space")
+            else:
+                _add_files(plan, deps, rel)
+        if pip.local:
+            plan.mark_incomplete(f"{where} installs a local project")
+        for spec in pip.packages:
+            line = next((i + 1 for i, t in enumerate(lines) if spec in t), 1)
+            parsed = parse_requirement(spec, where, line) if "$" not in spec else None
+            if isinstance(parsed, Requirement):
+                plan.requirements.append(parsed)
+            else:
+                plan.mark_incomplete(f"{where} installs {spec}")
 
 
 _VAR = re.compile(r"\$\{(?P<braced>\w+)(?::?-(?P<default>[^}]*))?\}|\$(?P<bare>[A-Za-z_]\w*)")
