@@ -49,6 +49,21 @@ class ProbeOptions:
     cold_start_after: float = 10.0
 
 
+#: Static checks each live check can confirm, for `audit PATH --url URL`: a live finding shows
+#: that the problem a static check predicts is real on the running app (PLATFORM.md §4).
+CONFIRMS: Mapping[str, tuple[str, ...]] = {
+    "SD601": ("SD206", "SD207", "SD308", "SD309"),  # unreachable: port / bind mistakes
+    "SD602": ("SD208", "SD317"),  # http self-links: proxy headers untrusted, hard-coded http
+    "SD603": ("SD302",),  # CORS missing on static files
+    "SD605": ("SD304",),  # framing blocked
+    "SD606": ("SD109", "SD318"),  # isolation headers: custom_headers, SharedArrayBuffer use
+    "SD607": ("SD301",),  # gateway timeout: long synchronous endpoint
+    "SD608": ("SD502",),  # LFS pointer served / in the tree
+    "SD610": ("SD313",),  # cookies in the iframe: Streamlit XSRF
+    "SD612": ("SD113",),  # served Gradio vs sdk_version
+}
+
+
 class ProbeError(Exception):
     """Bad target, unresolvable Space, bad option: a one-line message; the CLI exits 2."""
 

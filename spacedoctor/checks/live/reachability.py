@@ -102,7 +102,9 @@ def app_unreachable(ctx: LiveContext) -> Iterator[Finding]:
         Location(url=root.url),
         fix=_fix(ctx),
         severity=severity,
-        evidence=root.evidence("content-type", "location" if root.failure else "server"),
+        evidence=root.evidence("content-type", "location")
+        if root.offsite
+        else root.evidence("content-type"),
     )
 
 
