@@ -1,0 +1,6 @@
+class Rocket:
+    def launch(self, share=False):
+        return share
+
+
+Rocket().launch(share=True)
