@@ -3,9 +3,10 @@ from flask import Flask
 app = Flask(__name__)
 
 
-def main():
-    app.run(port=7860)  # expect: SD207
+@app.route("/")
+def index():
+    return "ok"
 
 
 if __name__ == "__main__":
-    main()
+    app.run()  # expect: SD308

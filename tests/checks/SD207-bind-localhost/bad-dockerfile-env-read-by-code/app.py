@@ -2,4 +2,4 @@ import gradio as gr
 
 demo = gr.Interface(lambda x: x, "text", "text")
 
-demo.launch()  # expect: SD207
+demo.launch(server_port=7860)

@@ -1,0 +1,5 @@
+import gradio as gr
+
+demo = gr.Interface(lambda x: x, "text", "text")
+
+demo.launch()  # expect: SD308
