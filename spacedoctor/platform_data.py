@@ -260,3 +260,15 @@ LICENSES_DOCUMENTED = frozenset(
 #: (meta-llama/*, google/DiarizationLM, apple/DepthPro model cards and their derivatives).
 LICENSES_NEWER = frozenset({"llama3", "llama3.1", "llama3.2", "llama3.3", "llama4", "apple-amlr"})
 LICENSES = LICENSES_DOCUMENTED | LICENSES_NEWER
+
+# --- networking -----------------------------------------------------------------------------
+#: Source: spaces-overview "Networking" (hub-docs 03c8ae90): "you can make requests through the
+#: standard HTTP and HTTPS ports (80 and 443) along with port 8080. Any requests going to other
+#: ports will be blocked."
+OUTBOUND_PORTS = frozenset({80, 443, 8080})
+
+# --- ZeroGPU --------------------------------------------------------------------------------
+#: The ZeroGPU flavor (huggingface_hub `SpaceHardware.ZERO_A10G`). Source: spaces-zerogpu
+#: ("ZeroGPU Spaces ... only work with the Gradio SDK"; "ZeroGPU does not support
+#: `torch.compile`"; hub-docs PR #1896).
+ZEROGPU_FLAVOR = "zero-a10g"

@@ -9,14 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
+from spacedoctor.platform_data import OUTBOUND_PORTS
 from spacedoctor.sources.pyapp import Module, const_int, const_str, keyword
 from spacedoctor.sources.servers import is_loopback
 from spacedoctor.sources.space import SpaceContext
 
-#: Source: spaces-overview "Networking": "you can make requests through the standard HTTP and
-#: HTTPS ports (80 and 443) along with port 8080. Any requests going to other ports will be
-#: blocked."
-ALLOWED_PORTS = frozenset({80, 443, 8080})
+ALLOWED_PORTS = OUTBOUND_PORTS
 #: Default ports of URL schemes (IANA registrations and each client's documentation).
 DEFAULT_PORTS = {
     "postgres": 5432,

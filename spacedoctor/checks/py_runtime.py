@@ -7,7 +7,7 @@ import ast
 from collections.abc import Iterator
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
-from spacedoctor.platform_data import HARDWARE_FLAVORS
+from spacedoctor.platform_data import HARDWARE_FLAVORS, ZEROGPU_FLAVOR
 from spacedoctor.sources.pyapp import Module, const_str, keyword
 from spacedoctor.sources.space import SpaceContext
 
@@ -85,7 +85,7 @@ def gradio_share_true(ctx: SpaceContext) -> Iterator[Finding]:
 
 # --- SD312 ------------------------------------------------------------------------------------
 
-ZEROGPU = "zero-a10g"
+ZEROGPU = ZEROGPU_FLAVOR
 #: Flavors with a GPU of their own (ZeroGPU's is lent per call, and only to Gradio Spaces).
 DEDICATED_GPU = frozenset(f for f in HARDWARE_FLAVORS if not f.startswith(("cpu-", "zero-")))
 
