@@ -1,5 +1,5 @@
-"""Shared pieces of the property-based (hypothesis) suites: one deterministic profile, a way to audit
-a throwaway repo in-process, and small strategies for text that parsers find hostile.
+"""Shared pieces of the property-based (hypothesis) suites: one deterministic profile, a way to
+audit a throwaway repo in-process, and small strategies for text that parsers find hostile.
 
 The profile is derandomized and database-less so CI sees the same examples on every run, and
 modest in size so every parser's suite stays in seconds on two cores."""
