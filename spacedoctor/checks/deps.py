@@ -26,6 +26,7 @@ from spacedoctor.sources.deps import (
 from spacedoctor.sources.deps_data import (
     ALWAYS_PRESENT,
     DIST_MODULES,
+    KNOWN_DEPS,
     KNOWN_EXTRAS,
     NAMESPACES,
     SUGGEST,
@@ -339,6 +340,9 @@ def _names(specs: list[str]) -> set[str]:
     return out
 
 
+_KNOWN_DISTS = frozenset(KNOWN_DEPS) | {d for deps in KNOWN_DEPS.values() for d in deps}
+
+
 def _missing(plan: InstallPlan, path: str, site: ImportSite, dist: str) -> Finding:
     read = [f.path for f in plan.files if f.requirements or f.options]
     read += [r.path for r in plan.requirements]
@@ -355,7 +359,7 @@ def _missing(plan: InstallPlan, path: str, site: ImportSite, dist: str) -> Findi
         fix = f"echo '{dist}' >> {plan.target}"
     else:
         fix = f"add `{dist}` to the Dockerfile's `pip install` command"
-    if dist == site.top and site.top not in SUGGEST:
+    if dist == site.top and canonical(dist) not in _KNOWN_DISTS:
         fix += f"  # if `{site.top}` is published under another name on PyPI, use that name"
     return Finding(message, Location(path, site.line), fix=fix, evidence=site.module)
 
