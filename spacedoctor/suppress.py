@@ -1,5 +1,5 @@
 """Inline suppressions: `# spacedoctor: ignore=SD204,SD206 -- reason` in Dockerfiles, Python,
-shell scripts and README front matter. A directive on a line of its own covers the next code
+shell scripts, requirements files and README front matter. A directive on a line of its own covers the next code
 line (the whole instruction when it continues with a backslash); a trailing one covers its line."""
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ def is_suppressible(name: str) -> bool:
         base.startswith("Dockerfile")
         or base.endswith((".dockerfile", ".py", ".sh"))
         or base == "README.md"
+        # pip reads `#` to the end of a line as a comment in requirements files
+        or (base.startswith("requirements") and base.endswith(".txt"))
     )
 
 

@@ -44,3 +44,13 @@ def test_match_marks_used_and_reports_unused() -> None:
 
 def test_text_without_directives() -> None:
     assert scan("app.py", "# spacedoctor is great\nx = 1\n") == []
+
+
+def test_requirements_files_take_directives() -> None:
+    from spacedoctor.suppress import is_suppressible
+
+    assert is_suppressible("requirements.txt")
+    assert is_suppressible("sub/requirements-gpu.txt")
+    assert not is_suppressible("packages.txt")
+    [d] = scan("requirements.txt", "gradio  # spacedoctor: ignore=SD407 -- tracks sdk_version\n")
+    assert d.covers == (1, 1)
