@@ -462,10 +462,12 @@ def _run_target(sc: SimpleCommand, mount_of: Callable[[str], str | None]) -> str
 def _data_finding(
     image: DockerImage, line: int, what: str, path: str, mount: str, mounts: dict[str, str]
 ) -> Finding:
+    from spacedoctor.checks.docker_start import scrub
+
     return Finding(
-        f"{what} puts {path} into the image at build time, but a volume is mounted at {mount} "
-        f"at runtime ({mounts.get(mount, '')}): the volume hides it, and the volume itself is not "
-        "there during the build",
+        f"{scrub(what)} puts {path} into the image at build time, but a volume is mounted at "
+        f"{mount} at runtime ({mounts.get(mount, '')}): the volume hides it, and the volume "
+        "itself is not there during the build",
         Location(image.path, line),
         fix=(
             f"keep build-time files outside {mount} (e.g. in the app directory), or copy them "

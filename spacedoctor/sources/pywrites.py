@@ -119,14 +119,17 @@ def runtime_code(ctx: SpaceContext) -> RuntimeCode | None:
         return None
     launches = ctx.launches
     entries: list[tuple[str, str | None]] = [(rel, None) for rel in launches.scripts]
+    roots = {posixpath.dirname(rel) for rel in launches.scripts}
     cwd_of_first: str | None = None
     for launch in launches.launches:
         if launch.path.endswith(".py"):
             entries.append((launch.path, launch.cwd))  # a server call in Python code
+            roots.add(posixpath.dirname(launch.path))
         elif launch.target:
             found = _target_path(ctx, launch.target, launch.cwd)
             if found is not None:
                 entries.append((found, launch.cwd))
+                roots.add(_import_root(found, launch.target))
     for launch in launches.launches:
         if launch.cwd is not None:
             cwd_of_first = launch.cwd
@@ -135,7 +138,8 @@ def runtime_code(ctx: SpaceContext) -> RuntimeCode | None:
         return None
     seen: dict[str, Module] = {}
     queue = [rel for rel, _ in entries]
-    roots = {posixpath.dirname(rel) for rel, _ in entries}
+    for rel, _ in entries:
+        queue.extend(_packages_of(rel, roots, ctx.app.modules))
     while queue:
         rel = queue.pop(0)
         if rel in seen or rel not in ctx.app.modules:
@@ -172,6 +176,29 @@ def _target_path(ctx: SpaceContext, target: str, cwd: str | None) -> str | None:
     return None
 
 
+def _import_root(rel: str, target: str) -> str:
+    """The directory on sys.path for a server target: `pkg/api.py` for `pkg.api:app` -> ""."""
+    if target.endswith(".py"):
+        return posixpath.dirname(rel)
+    depth = target.split(":", 1)[0].count(".") + 1
+    if rel.endswith("/__init__.py"):
+        depth += 1
+    root = rel
+    for _ in range(depth):
+        root = posixpath.dirname(root)
+    return root
+
+
+def _packages_of(rel: str, roots: set[str], known: Mapping[str, Module]) -> Iterator[str]:
+    """The `__init__.py` files of the packages `rel` sits in, below an import root."""
+    parent = posixpath.dirname(rel)
+    while parent and parent not in roots:
+        init = f"{parent}/__init__.py"
+        if init in known and init != rel:
+            yield init
+        parent = posixpath.dirname(parent)
+
+
 def _local_imports(module: Module, roots: set[str], known: Mapping[str, Module]) -> Iterator[str]:
     here = posixpath.dirname(module.path)
     for node in ast.walk(module.tree):
@@ -196,6 +223,7 @@ def _local_imports(module: Module, roots: set[str], known: Mapping[str, Module])
                     rel = posixpath.normpath(posixpath.join(base, cand)) if base else cand
                     if rel in known:
                         yield rel
+                        yield from _packages_of(rel, {base}, known)
 
 
 # --------------------------------------------------------------------------- the writes
