@@ -9,7 +9,7 @@ import pytest
 from spacedoctor.config import Settings
 from spacedoctor.sources.launch import Launch, find_launches
 from spacedoctor.sources.repo import Tree
-from spacedoctor.sources.servers import parse_server, split_bind, trusts_proxy
+from spacedoctor.sources.servers import Setting, parse_server, split_bind, trusts_proxy
 from spacedoctor.sources.space import SpaceContext
 
 HEAD = (
@@ -302,3 +302,195 @@ def test_sd216_reads_configured_mount_paths(tmp_path: Path) -> None:
     found = list(stale_bytecode_on_volume(mounted))
     assert [(f.location.path, f.location.line) for f in found] == [("Dockerfile", 7)]
     assert "/mnt/bucket" in found[0].message
+
+
+# ------------------------------------------------------------------ worker processes
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "workers", "source"),
+    [
+        (["uvicorn", "main:app"], {}, "1", "default"),
+        (["uvicorn", "main:app", "--workers", "4"], {}, "4", "arg"),
+        (["uvicorn", "main:app", "--workers=3"], {}, "3", "arg"),
+        (["uvicorn", "main:app"], {"WEB_CONCURRENCY": "3"}, "3", "env"),
+        # click reads UVICORN_WORKERS for --workers; it wins over WEB_CONCURRENCY (Config).
+        (["uvicorn", "m:app"], {"UVICORN_WORKERS": "2", "WEB_CONCURRENCY": "5"}, "2", "env"),
+        (["uvicorn", "m:app", "--workers", "2"], {"UVICORN_WORKERS": "6"}, "2", "arg"),
+        # --reload serves from one process and ignores --workers.
+        (["uvicorn", "m:app", "--reload", "--workers", "4"], {}, "1", "arg"),
+        (["uvicorn", "m:app", "--workers", "4"], {"UVICORN_RELOAD": "true"}, "1", "env"),
+        (["python", "-m", "uvicorn", "m:app", "--workers", "2"], {}, "2", "arg"),
+        (["fastapi", "run", "main.py", "--workers", "4"], {}, "4", "arg"),
+        (["fastapi", "run", "main.py"], {"WEB_CONCURRENCY": "2"}, "2", "env"),
+        (["fastapi", "dev", "main.py"], {"WEB_CONCURRENCY": "2"}, "1", "default"),
+        (["fastapi", "dev", "main.py", "--no-reload"], {"WEB_CONCURRENCY": "2"}, "2", "env"),
+        (["gunicorn", "app:app"], {}, "1", "default"),
+        (["gunicorn", "-w", "2", "-k", "uvicorn.workers.UvicornWorker", "m:app"], {}, "2", "arg"),
+        (["gunicorn", "-w4", "m:app"], {}, "4", "arg"),
+        (["gunicorn", "--workers=3", "m:app"], {}, "3", "arg"),
+        (["gunicorn", "m:app"], {"WEB_CONCURRENCY": "3"}, "3", "env"),
+        (["gunicorn", "m:app"], {"GUNICORN_CMD_ARGS": "-w 5", "WEB_CONCURRENCY": "2"}, "5", "env"),
+        (["gunicorn", "-w", "2", "m:app"], {"GUNICORN_CMD_ARGS": "--workers 5"}, "2", "arg"),
+        (["hypercorn", "m:app", "-w", "2"], {}, "2", "arg"),
+        # hypercorn never reads WEB_CONCURRENCY.
+        (["hypercorn", "m:app"], {"WEB_CONCURRENCY": "4"}, "1", "default"),
+        (["streamlit", "run", "app.py"], {"WEB_CONCURRENCY": "4"}, "1", "default"),
+        (["flask", "run"], {"WEB_CONCURRENCY": "4"}, "1", "default"),
+    ],
+)
+def test_server_workers(
+    argv: list[str | None], env: dict[str, str], workers: str, source: str
+) -> None:
+    got = parse_server(argv, env)
+    assert got is not None and got.workers is not None
+    assert (got.workers.value, got.workers.source) == (workers, source)
+
+
+def test_unknown_workers_stay_unknown() -> None:
+    # A word holding a variable nobody sets, a config file not read, a node server.
+    uv = parse_server(["uvicorn", "m:app", "--workers", None], {})
+    assert uv is not None and uv.workers is not None and uv.workers.value is None
+    hyper = parse_server(["hypercorn", "-c", "hypercorn.toml", "m:app"], {})
+    assert hyper is not None and hyper.workers == Setting(None, "config")
+    guni = parse_server(["gunicorn", "-c", "conf.py", "m:app"], {"WEB_CONCURRENCY": "1"})
+    assert guni is not None and guni.workers is not None and guni.workers.value is None
+    node = parse_server(["node", "server.js"], {})
+    assert node is not None and node.workers is None
+
+
+def test_workers_in_cmd_point_at_the_cmd(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {"Dockerfile": HEAD + 'CMD ["uvicorn", "main:app", "--port", "7860", "--workers", "4"]\n'},
+    )
+    launch = _only(ctx)
+    assert (launch.workers, launch.workers_source) == (4, "arg")
+    assert launch.where_workers == ("Dockerfile", 7)
+
+
+def test_web_concurrency_env_points_at_the_env_line(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {"Dockerfile": HEAD + "ENV WEB_CONCURRENCY=3\nCMD uvicorn main:app --port 7860\n"},
+    )
+    launch = _only(ctx)
+    assert (launch.workers, launch.workers_source) == (3, "env")
+    assert launch.where_workers == ("Dockerfile", 7)
+
+
+def test_default_is_one_worker_at_the_command(tmp_path: Path) -> None:
+    ctx = _space(tmp_path, {"Dockerfile": HEAD + "CMD gunicorn -b :7860 app:app\n"})
+    launch = _only(ctx)
+    assert (launch.workers, launch.workers_source, launch.where_workers) == (
+        1,
+        "default",
+        ("Dockerfile", 7),
+    )
+
+
+def test_workers_from_a_script_variable(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {
+            "Dockerfile": HEAD + 'CMD ["bash", "start.sh"]\n',
+            "start.sh": "N=2\nexec uvicorn main:app --port 7860 --workers $N\n",
+        },
+    )
+    launch = _only(ctx)
+    assert launch.workers == 2
+    assert launch.where_workers == ("start.sh", 1)
+
+
+def test_gunicorn_config_file_workers(tmp_path: Path) -> None:
+    conf = 'bind = "0.0.0.0:7860"\nworker_class = "uvicorn.workers.UvicornWorker"\nworkers = 4\n'
+    ctx = _space(
+        tmp_path,
+        {"Dockerfile": HEAD + "CMD gunicorn app:app\n", "gunicorn.conf.py": conf},
+    )
+    launch = _only(ctx)
+    assert (launch.workers, launch.workers_source) == (4, "config")
+    assert launch.where_workers == ("gunicorn.conf.py", 3)
+    # The command line wins over the config file.
+    ctx = _space(
+        tmp_path / "cli",
+        {"Dockerfile": HEAD + "CMD gunicorn -w 1 app:app\n", "gunicorn.conf.py": conf},
+    )
+    assert _only(ctx).workers == 1
+
+
+@pytest.mark.parametrize(
+    ("conf", "env", "workers"),
+    [
+        ('import os\nworkers = int(os.getenv("WEB_CONCURRENCY", "2"))\n', "", 2),
+        (
+            'import os\nworkers = int(os.getenv("WEB_CONCURRENCY", "2"))\n',
+            "ENV WEB_CONCURRENCY=5\n",
+            5,
+        ),
+        ("import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n", "", None),
+        ("import os\nif os.getenv('BIG'):\n    workers = 4\nelse:\n    workers = 1\n", "", None),
+        # No `workers` in the file: gunicorn's default, $WEB_CONCURRENCY.
+        ('bind = ":7860"\n', "ENV WEB_CONCURRENCY=3\n", 3),
+    ],
+)
+def test_gunicorn_config_file_values(
+    tmp_path: Path, conf: str, env: str, workers: int | None
+) -> None:
+    ctx = _space(
+        tmp_path,
+        {"Dockerfile": HEAD + env + "CMD gunicorn app:app\n", "gunicorn.conf.py": conf},
+    )
+    assert _only(ctx).workers == workers
+
+
+@pytest.mark.parametrize(
+    ("call", "workers", "line"),
+    [
+        ('uvicorn.run("main:app", host="0.0.0.0", port=7860)', 1, 3),
+        ('uvicorn.run("main:app", host="0.0.0.0", port=7860, workers=4)', 4, 3),
+        ('uvicorn.run("main:app", port=7860,\n    workers=2)', 2, 4),
+        ('uvicorn.run("main:app", workers=int(os.getenv("WEB_CONCURRENCY", "1")))', 3, 7),
+        ('uvicorn.run("main:app", reload=True, workers=4)', 1, 3),
+        # An app object with workers > 1: uvicorn.run exits instead of serving.
+        ("uvicorn.run(app, workers=4)", None, 3),
+        # ... and so does $WEB_CONCURRENCY=3 with an app object.
+        ("uvicorn.run(app)", None, 7),
+    ],
+)
+def test_uvicorn_run_workers(tmp_path: Path, call: str, workers: int | None, line: int) -> None:
+    code = "import os\nimport uvicorn\n" + call + "\n"
+    ctx = _space(
+        tmp_path,
+        {
+            "Dockerfile": HEAD
+            + ("ENV WEB_CONCURRENCY=3\n" if line == 7 else "")
+            + 'CMD ["python", "run.py"]\n',
+            "run.py": code,
+        },
+    )
+    launch = _only(ctx)
+    assert launch.workers == workers
+    assert launch.where_workers[1] == line
+
+
+def test_gradio_and_flask_code_launches_run_one_process(tmp_path: Path) -> None:
+    ctx = _space(
+        tmp_path,
+        {
+            "Dockerfile": HEAD + "ENV WEB_CONCURRENCY=4\nCMD python app.py\n",
+            "app.py": "from flask import Flask\napp = Flask(__name__)\napp.run(port=7860)\n",
+        },
+    )
+    assert _only(ctx).workers == 1
+    forking = _space(
+        tmp_path / "fork",
+        {
+            "Dockerfile": HEAD + "CMD python app.py\n",
+            "app.py": (
+                "from flask import Flask\napp = Flask(__name__)\n"
+                "app.run(port=7860, threaded=False, processes=3)\n"
+            ),
+        },
+    )
+    assert _only(forking).workers == 3

@@ -15,7 +15,7 @@ import ast
 import posixpath
 import re
 import tomllib
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -68,6 +68,14 @@ class Launch:
     cwd: str | None = None  # the image directory it runs in
     #: the chain of (path, line) that led here: Dockerfile CMD, start.sh line, ...
     via: tuple[tuple[str, int], ...] = ()
+    #: worker processes serving requests, each with its own memory (1 for servers that only
+    #: ever run one: gradio, streamlit, flask's); None when it cannot be known, or when the
+    #: value makes the server refuse to start (`uvicorn.run(app_object, workers=4)` exits)
+    workers: int | None = None
+    workers_line: int | None = None
+    workers_path: str | None = None
+    #: what decided it: "arg", "env", "code", "config" or "default"
+    workers_source: str = "default"
 
     @property
     def where_host(self) -> tuple[str, int]:
@@ -76,6 +84,10 @@ class Launch:
     @property
     def where_port(self) -> tuple[str, int]:
         return (self.port_path or self.path, self.port_line or self.line)
+
+    @property
+    def where_workers(self) -> tuple[str, int]:
+        return (self.workers_path or self.path, self.workers_line or self.line)
 
 
 @dataclass(frozen=True)
@@ -215,14 +227,16 @@ class _Follower:
 
         words = self._resolve_words(argv, literal)
         head = argv[:3]
+        gunicorn = self._gunicorn_config(argv, state.cwd, env)
         server = parse_server(
             words,
             {k: v.value for k, v in env.items()},
             streamlit_config=self._streamlit_config(state.cwd) if "streamlit" in head else None,
-            gunicorn_config=self._gunicorn_config(argv, state.cwd),
+            gunicorn_config=gunicorn.values if gunicorn else None,
         )
         if server is not None:
-            self._record(server, argv, raw, path, line, env, state, via)
+            where = gunicorn.where if gunicorn and server.server == "gunicorn" else {}
+            self._record(server, argv, raw, path, line, env, state, via, where)
             return
         script = python_script(words)
         if script is not None:
@@ -390,9 +404,17 @@ class _Follower:
         env: Mapping[str, EnvVar],
         state: _State,
         via: tuple[tuple[str, int], ...],
+        config_where: Mapping[str, tuple[str, int]],
     ) -> None:
         hp, hl, hs = self._origin(server.host, raw, env, path, line)
         pp, pl, ps = self._origin(server.port, raw, env, path, line)
+        workers: int | None = None
+        wp, wl, ws = path, line, "default"
+        if server.workers is not None:
+            workers = _count(server.workers.value)
+            wp, wl, ws = self._origin(server.workers, raw, env, path, line)
+            if server.workers.source == "config" and "workers" in config_where:
+                wp, wl = config_where["workers"]
         port = _int(server.port.value)
         trust = server.trust.value if server.trust else None
         proxy = server.proxy_headers
@@ -415,6 +437,10 @@ class _Follower:
                 target=server.target,
                 cwd=state.cwd,
                 via=via,
+                workers=workers,
+                workers_line=wl,
+                workers_path=wp,
+                workers_source=ws,
             )
         )
 
@@ -473,8 +499,9 @@ class _Follower:
         return out
 
     def _gunicorn_config(
-        self, argv: Sequence[str], cwd: str | None
-    ) -> dict[str, str | None] | None:
+        self, argv: Sequence[str], cwd: str | None, env: Mapping[str, EnvVar]
+    ) -> _GunicornConfig | None:
+        """What the gunicorn config file in effect sets, and where; None without one."""
         name = argv[0].rsplit("/", 1)[-1] if argv else ""
         if name != "gunicorn" and "gunicorn" not in argv[:3]:
             return None
@@ -491,8 +518,9 @@ class _Follower:
             return None
         module = self.ctx.app.modules.get(rel)
         if module is None:
-            return {"bind": None, "forwarded_allow_ips": None}
+            return _GunicornConfig({"bind": None, "forwarded_allow_ips": None, "workers": None})
         out: dict[str, str | None] = {}
+        where: dict[str, tuple[str, int]] = {}
         for node in module.tree.body:
             if isinstance(node, ast.Assign):
                 for t in node.targets:
@@ -501,7 +529,11 @@ class _Follower:
                         if isinstance(value, ast.List | ast.Tuple) and value.elts:
                             value = value.elts[0]
                         out[t.id] = const_str(value)
-        return out
+        found = _config_workers(module, env)
+        if found is not None:
+            out["workers"] = found.value
+            where["workers"] = (found.path, found.line)
+        return _GunicornConfig(out, where)
 
     # -- Python code -----------------------------------------------------------------
 
@@ -540,6 +572,45 @@ class _Follower:
             if rel is not None:
                 self._python(rel, path, line, env, state, via, repo_path=True)
                 return
+
+
+@dataclass(frozen=True)
+class _GunicornConfig:
+    values: dict[str, str | None]
+    where: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+
+def _config_workers(module: Module, env: Mapping[str, EnvVar]) -> _Value | None:
+    """`workers = N` in a gunicorn config file: a constant, or a value read from the
+    environment (`int(os.getenv("WEB_CONCURRENCY", 2))`); None when the file does not set it.
+    Set conditionally (inside if/try/for) or computed (`cpu_count() * 2 + 1`): value unknown."""
+    top: ast.Assign | ast.AnnAssign | None = None
+    nested = False
+    for stmt in _flatten(module.tree.body):
+        targets: list[ast.expr] = []
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+        elif isinstance(stmt, ast.AnnAssign | ast.AugAssign):
+            targets = [stmt.target]
+        if not any("workers" in _target_names(t) for t in targets):
+            continue
+        if stmt in module.tree.body and isinstance(stmt, ast.Assign | ast.AnnAssign):
+            top = stmt
+        else:
+            nested = True
+    if top is None and not nested:
+        return None
+    line = top.lineno if top is not None else 1
+    unknown = _Value(None, module.path, line, "config")
+    if top is None or nested or top.value is None:
+        return unknown
+    got = _eval(module, top.value, module.tree.body, env)
+    if not isinstance(got, _Value) or got.value is None:
+        return unknown
+    source = "env" if got.source == "env" else "config"
+    if source == "config":
+        return _Value(got.value, module.path, line, source)
+    return _Value(got.value, got.path, got.line, source)
 
 
 def copied_from(copies: Sequence[CopySource], files: Container[str], image_path: str) -> str | None:
@@ -603,6 +674,18 @@ def _int(value: str | None) -> int | None:
     except ValueError:
         return None
     return port if 0 < port < 65536 else None
+
+
+def _count(value: str | None) -> int | None:
+    """A worker count as the servers read it: 0 means one process (uvicorn's `workers or 1`,
+    hypercorn's in-process worker); anything that is not a number is unknown."""
+    if value is None:
+        return None
+    try:
+        n = int(value.strip())
+    except ValueError:
+        return None
+    return max(n, 1) if n >= 0 else None
 
 
 # ---------------------------------------------------------------------------- Python code
@@ -759,8 +842,11 @@ def _launch_of(
         proxy_kw = keyword(call, "proxy_headers")
         proxy_on = not (isinstance(proxy_kw, ast.Constant) and proxy_kw.value is False)
         proxy = trusts_proxy(trust_value) if proxy_on else False
-        target = const_str(call.args[0]) if call.args else None
-        return _make("uvicorn", module, call, host, port, proxy, trust_value, target)
+        app_arg = call.args[0] if call.args else keyword(call, "app")
+        target = const_str(app_arg)
+        workers = _code_workers(module, call, callee, target is not None, ev)
+        launch = _make("uvicorn", module, call, host, port, proxy, trust_value, target)
+        return _with_workers(launch, workers)
     if gradio and attr == "launch":
         host = ev(keyword(call, "server_name"), "127.0.0.1", "GRADIO_SERVER_NAME")
         port = ev(keyword(call, "server_port"), "7860", "GRADIO_SERVER_PORT")
@@ -772,7 +858,10 @@ def _launch_of(
     if attr == "run" and recv_kind in {"flask.Flask", "flask.app.Flask"}:
         host = ev(_arg(call, 0, "host"), "127.0.0.1")
         port = ev(_arg(call, 1, "port"), "5000")
-        return _make("flask", module, call, host, port, proxy=False)
+        launch = _make("flask", module, call, host, port, proxy=False)
+        # werkzeug's run_simple(processes=N) forks a process per request: none shares memory.
+        processes = ev(keyword(call, "processes"), "1")
+        return _with_workers(launch, processes)
     if attr == "run" and recv_kind == "flask_socketio.SocketIO":
         host = ev(_arg(call, 1, "host"), "127.0.0.1")
         port = ev(_arg(call, 2, "port"), "5000")
@@ -796,6 +885,42 @@ _SOCKETSERVERS = frozenset(
 )
 
 
+def _code_workers(
+    module: Module,
+    call: ast.Call,
+    callee: str,
+    import_string: bool,
+    ev: Callable[[ast.expr | None, str | None, str | None], _Value],
+) -> _Value:
+    """Worker processes of `uvicorn.run(...)`: `reload=True` runs one; `workers=`, else
+    $WEB_CONCURRENCY, else 1 (uvicorn Config). With more than one and an app object rather
+    than an import string, uvicorn.run logs an error and exits: the count is then None.
+    `uvicorn.Config(...)` is served by `Server(config).run()`, always one process."""
+    here = (module.path, call.lineno)
+    if callee != "uvicorn.run":
+        return _Value("1", *here, "default")
+    reload = keyword(call, "reload")
+    if isinstance(reload, ast.Constant) and reload.value is True:
+        return _Value("1", module.path, reload.lineno, "code")
+    if reload is not None and not isinstance(reload, ast.Constant):
+        return _Value(None, module.path, reload.lineno, "code")  # reload decided at run time
+    found = ev(keyword(call, "workers"), "1", "WEB_CONCURRENCY")
+    count = _count(found.value)
+    if count is not None and count > 1 and not import_string:
+        return _Value(None, found.path, found.line, found.source)
+    return found
+
+
+def _with_workers(launch: Launch, workers: _Value) -> Launch:
+    return replace(
+        launch,
+        workers=_count(workers.value),
+        workers_line=workers.line,
+        workers_path=workers.path,
+        workers_source=workers.source,
+    )
+
+
 def _arg(call: ast.Call, index: int, name: str) -> ast.expr | None:
     found = keyword(call, name)
     if found is not None:
@@ -815,7 +940,11 @@ def _make(
     trust: str | None = None,
     target: str | None = None,
 ) -> Launch:
+    # gradio, dash, flask, socketio and http.server serve from one process unless told otherwise.
     return Launch(
+        workers=1,
+        workers_line=call.lineno,
+        workers_path=module.path,
         server=server,
         path=module.path,
         line=call.lineno,

@@ -59,6 +59,19 @@ class ServerArgs:
     proxy_headers: bool | None = None
     target: str | None = None  # the app it serves: "main:app", "app.py"
     app_dir: str | None = None  # uvicorn --app-dir / gunicorn --chdir
+    #: worker processes serving requests (each with its own memory); value None: unknown.
+    #: None for servers whose process model is out of reach (node).
+    workers: Setting | None = None
+
+
+#: The setting of a server that always serves from one process (streamlit, flask's development
+#: server, http.server, gradio).
+ONE_PROCESS = Setting("1", "default")
+_FALSE = frozenset({"0", "false", "no", "off", "n", "f"})
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() not in _FALSE and value.strip() != ""
 
 
 def _opt(
@@ -119,10 +132,14 @@ _UVICORN_FLAGS = frozenset(
 def parse_uvicorn(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerArgs:
     """`uvicorn main:app --host H --port P`. The CLI reads UVICORN_<OPTION> variables
     (click auto_envvar_prefix); uvicorn's Config reads FORWARDED_ALLOW_IPS; defaults
-    127.0.0.1:8000, proxy headers on but trusted only from 127.0.0.1."""
+    127.0.0.1:8000, proxy headers on but trusted only from 127.0.0.1.
+    Workers: --workers / UVICORN_WORKERS, else $WEB_CONCURRENCY (read by Config), else 1;
+    --reload (or UVICORN_RELOAD) runs one server process and ignores them."""
     host: Setting | None = None
     port: Setting | None = None
     trust: Setting | None = None
+    workers: Setting | None = None
+    reload: Setting | None = None
     proxy = True
     target: str | None = None
     app_dir: str | None = None
@@ -139,6 +156,7 @@ def parse_uvicorn(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerA
             (("--forwarded-allow-ips",), "trust"),
             (("--app-dir",), "app_dir"),
             (("--uds", "--fd"), "unix"),
+            (("--workers",), "workers"),
         ):
             got = _opt(argv, i, names)
             if got is not None:
@@ -150,6 +168,8 @@ def parse_uvicorn(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerA
                     port = setting
                 elif kind == "trust":
                     trust = setting
+                elif kind == "workers":
+                    workers = setting
                 elif kind == "app_dir":
                     app_dir = value
                 else:
@@ -160,12 +180,17 @@ def parse_uvicorn(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerA
                 proxy = True
             elif word == "--no-proxy-headers":
                 proxy = False
+            elif word == "--reload":
+                reload = Setting("1", "arg", i)
             if word.startswith("-"):
                 i += 1 if (word in _UVICORN_FLAGS or "=" in word) else 2
                 continue
             if target is None:
                 target = word
             i += 1
+    if reload is None and _truthy(env.get("UVICORN_RELOAD", "")):
+        reload = Setting("1", "env", var="UVICORN_RELOAD")
+    workers = reload or _uvicorn_workers(workers or _env(env, "UVICORN_WORKERS"), env)
     if proxy and "UVICORN_PROXY_HEADERS" in env:
         proxy = env["UVICORN_PROXY_HEADERS"].strip().lower() not in {"0", "false", "no", "off"}
     host = host or _env(env, "UVICORN_HOST") or Setting("127.0.0.1", "default")
@@ -178,8 +203,21 @@ def parse_uvicorn(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerA
         or Setting("127.0.0.1", "default")
     )
     return ServerArgs(
-        "uvicorn", host, port, trust, _proxy(proxy, trust), target=target, app_dir=app_dir
+        "uvicorn",
+        host,
+        port,
+        trust,
+        _proxy(proxy, trust),
+        target=target,
+        app_dir=app_dir,
+        workers=workers,
     )
+
+
+def _uvicorn_workers(given: Setting | None, env: Mapping[str, str]) -> Setting:
+    """uvicorn's Config: a workers value given (CLI option, its variable, `workers=`) wins,
+    else $WEB_CONCURRENCY, else 1 (`workers or 1`: 0 means 1 too)."""
+    return given or _env(env, "WEB_CONCURRENCY") or Setting("1", "default")
 
 
 def _proxy(enabled: bool, trust: Setting) -> bool | None:
@@ -190,13 +228,16 @@ def _proxy(enabled: bool, trust: Setting) -> bool | None:
 
 def parse_fastapi(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerArgs | None:
     """`fastapi run [path]` (default host 0.0.0.0) / `fastapi dev` (127.0.0.1), port 8000;
-    it runs uvicorn.run, so FORWARDED_ALLOW_IPS is read by uvicorn's Config."""
+    it runs uvicorn.run, so FORWARDED_ALLOW_IPS and WEB_CONCURRENCY are read by uvicorn's
+    Config. `fastapi run --workers N`; `fastapi dev` reloads (one process) unless --no-reload."""
     mode = next((w for w in argv[1:] if w in {"run", "dev"}), None)
     if mode is None:
         return None
     host: Setting | None = None
     port: Setting | None = None
     trust: Setting | None = None
+    workers: Setting | None = None
+    reload: Setting | None = Setting("1", "default") if mode == "dev" else None
     proxy = True
     target: str | None = None
     i = 1
@@ -220,8 +261,17 @@ def parse_fastapi(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerA
             trust = Setting(got[0], "arg", got[1])
             i = got[2]
             continue
+        got = _opt(argv, i, ("--workers",))
+        if got is not None:
+            workers = Setting(got[0], "arg", got[1])
+            i = got[2]
+            continue
         if word == "--no-proxy-headers":
             proxy = False
+        elif word == "--reload":
+            reload = Setting("1", "arg", i)
+        elif word == "--no-reload":
+            reload = None
         if word.startswith("-"):
             flag = word in _UVICORN_FLAGS or word in {"--no-reload"} or "=" in word
             i += 1 if flag else 2
@@ -232,7 +282,15 @@ def parse_fastapi(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerA
     host = host or Setting(default_host, "default")
     port = port or Setting("8000", "default")
     trust = trust or _env(env, "FORWARDED_ALLOW_IPS") or Setting("127.0.0.1", "default")
-    return ServerArgs("fastapi", host, port, trust, _proxy(proxy, trust), target=target)
+    return ServerArgs(
+        "fastapi",
+        host,
+        port,
+        trust,
+        _proxy(proxy, trust),
+        target=target,
+        workers=reload or _uvicorn_workers(workers, env),
+    )
 
 
 # ---------------------------------------------------------------- gunicorn, hypercorn
@@ -306,6 +364,7 @@ def _gunicorn_words(
             ("worker", ("--worker-class",), ("-k",)),
             ("config", ("--config",), ("-c",)),
             ("chdir", ("--chdir",), ()),
+            ("workers", ("--workers",), ("-w",)),
         ):
             got = _opt(argv, i, names, short)
             if got is not None:
@@ -336,11 +395,13 @@ def parse_gunicorn(
     """`gunicorn -b HOST:PORT -k uvicorn.workers.UvicornWorker main:app`. Precedence: command
     line > GUNICORN_CMD_ARGS > config file (-c, or ./gunicorn.conf.py) > default, which is
     0.0.0.0:$PORT when PORT is set, else 127.0.0.1:8000. forwarded-allow-ips defaults to
-    $FORWARDED_ALLOW_IPS or 127.0.0.1 (and uvicorn workers take gunicorn's value).
+    $FORWARDED_ALLOW_IPS or 127.0.0.1 (and uvicorn workers take gunicorn's value). Workers
+    (-w/--workers) default to $WEB_CONCURRENCY, else 1 (gunicorn's `Workers` setting).
 
-    `config` is what the applicable config file sets (`bind`, `forwarded_allow_ips`; a None
-    value: set to something that cannot be known); None when there is no config file. A `-c`
-    naming a file that was not given here makes every setting it could hold unknown."""
+    `config` is what the applicable config file sets (`bind`, `forwarded_allow_ips`,
+    `workers`; a None value: set to something that cannot be known); None when there is no
+    config file. A `-c` naming a file that was not given here makes every setting it could
+    hold unknown."""
     cli, target, named_config = _gunicorn_words(argv, 1)
     env_words: list[tuple[str, Setting]] = []
     raw_env = env.get("GUNICORN_CMD_ARGS")
@@ -381,6 +442,7 @@ def parse_gunicorn(
         or Setting("127.0.0.1", "default")
     )
     chdir = pick("chdir", "chdir")
+    workers = pick("workers", "workers") or _env(env, "WEB_CONCURRENCY") or Setting("1", "default")
     return ServerArgs(
         "gunicorn",
         host,
@@ -389,13 +451,16 @@ def parse_gunicorn(
         trusts_proxy(trust.value),
         target=target,
         app_dir=chdir.value if chdir else None,
+        workers=workers,
     )
 
 
 def parse_hypercorn(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerArgs:
     """`hypercorn main:app -b HOST:PORT`; default 127.0.0.1:8000. Hypercorn ignores
-    X-Forwarded-* unless the app is wrapped in its ProxyFixMiddleware."""
+    X-Forwarded-* unless the app is wrapped in its ProxyFixMiddleware. Workers: -w/--workers,
+    else the config file's (unknown here), else 1; hypercorn reads no WEB_CONCURRENCY."""
     bind: Setting | None = None
+    workers: Setting | None = None
     target: str | None = None
     config = False
     i = 1
@@ -414,6 +479,11 @@ def parse_hypercorn(argv: Sequence[str | None], env: Mapping[str, str]) -> Serve
             config = True
             i = got[2]
             continue
+        got = _opt(argv, i, ("--workers",), ("-w",))
+        if got is not None:
+            workers = Setting(got[0], "arg", got[1])
+            i = got[2]
+            continue
         if word.startswith("-"):
             i += 1 if ("=" in word or word in {"--reload", "--debug", "--help"}) else 2
             continue
@@ -421,8 +491,10 @@ def parse_hypercorn(argv: Sequence[str | None], env: Mapping[str, str]) -> Serve
         i += 1
     if bind is None:
         bind = Setting(None, "config") if config else Setting("127.0.0.1:8000", "default")
+    if workers is None:
+        workers = Setting(None, "config") if config else Setting("1", "default")
     host, port = _bind_settings(bind)
-    return ServerArgs("hypercorn", host, port, None, False, target=target)
+    return ServerArgs("hypercorn", host, port, None, False, target=target, workers=workers)
 
 
 # ---------------------------------------------------------------- streamlit, flask, http.server
@@ -477,7 +549,7 @@ def parse_streamlit(
         or (Setting(cfg["address"], "config") if "address" in cfg else None)
         or Setting("", "default")
     )
-    return ServerArgs("streamlit", host, port, target=target)
+    return ServerArgs("streamlit", host, port, target=target, workers=ONE_PROCESS)
 
 
 def parse_flask(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerArgs | None:
@@ -522,7 +594,7 @@ def parse_flask(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerArg
     port = port or _env(env, "FLASK_RUN_PORT") or Setting("5000", "default")
     if target is None and "FLASK_APP" in env:
         target = env["FLASK_APP"]
-    return ServerArgs("flask", host, port, None, False, target=target)
+    return ServerArgs("flask", host, port, None, False, target=target, workers=ONE_PROCESS)
 
 
 def parse_http_server(argv: Sequence[str | None]) -> ServerArgs:
@@ -550,7 +622,10 @@ def parse_http_server(argv: Sequence[str | None]) -> ServerArgs:
         port = port or Setting(word, "arg", i)
         i += 1
     return ServerArgs(
-        "http.server", host or Setting("", "default"), port or Setting("8000", "default")
+        "http.server",
+        host or Setting("", "default"),
+        port or Setting("8000", "default"),
+        workers=ONE_PROCESS,
     )
 
 
