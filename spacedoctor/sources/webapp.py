@@ -680,7 +680,7 @@ class WebApp:
         if gradio and attr in GRADIO_LISTENERS:
             fn_expr = keyword(call, "fn") or (call.args[0] if call.args else None)
             fn = self.resolve_function(scope, fn_expr) if fn_expr is not None else None
-            if fn is not None or fn_expr is not None:
+            if fn is not None:  # `json.load(fh)` in a Gradio module is no event
                 self.events.append(
                     GradioEvent(
                         attr,
