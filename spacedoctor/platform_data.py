@@ -272,3 +272,15 @@ OUTBOUND_PORTS = frozenset({80, 443, 8080})
 #: ("ZeroGPU Spaces ... only work with the Gradio SDK"; "ZeroGPU does not support
 #: `torch.compile`"; hub-docs PR #1896).
 ZEROGPU_FLAVOR = "zero-a10g"
+
+# --- embedding and cross-origin isolation -------------------------------------------------------
+#: Source: spaces-embed / spaces-cookie-limitations: the Space page on huggingface.co shows the
+#: app in an iframe (unless `disable_embedding: true`); apps are served from https://*.hf.space.
+SPACE_PAGE_ORIGIN = "https://huggingface.co"
+#: The framing policy that keeps the Space page (and other Spaces' embeds) working.
+FRAME_ANCESTORS_HF = "frame-ancestors 'self' https://huggingface.co https://*.hf.space"
+#: Source: MDN SharedArrayBuffer "Security requirements" and Window.crossOriginIsolated: a
+#: document is cross-origin isolated with COOP `same-origin` and COEP `require-corp` or
+#: `credentialless`.
+ISOLATING_COOP = frozenset({"same-origin"})
+ISOLATING_COEP = frozenset({"require-corp", "credentialless"})
