@@ -176,10 +176,13 @@ def frame_blocking_headers(ctx: SpaceContext) -> Iterator[Finding]:
             continue
         seen.add((h.path, h.line))
         shown = h.value if h.name == HEADER_XFO else _frame_ancestors(h.value)
-        default = " (the library's default)" if h.implicit else ""
+        notes = [n for n in ("the library's default" if h.implicit else "",) if n]
+        if h.name == HEADER_CSP:
+            notes.append(reason)
+        note = f" ({'; '.join(notes)})" if notes else ""
         yield Finding(
-            f"{h.source} at {h.path}:{h.line} sends `{_title(h.name)}: {shown}`{default} "
-            f"({reason}): the Space page on {hub.SPACE_PAGE_ORIGIN} shows the app in an iframe, "
+            f"{h.source} at {h.path}:{h.line} sends `{_title(h.name)}: {shown}`{note}"
+            f": the Space page on {hub.SPACE_PAGE_ORIGIN} shows the app in an iframe, "
             "and the browser refuses to display it there, so visitors see a blank frame",
             Location(h.path, h.line),
             fix=_header_fix(h),

@@ -1,0 +1,1 @@
+BAD = "http://me-demo.hf.space"
