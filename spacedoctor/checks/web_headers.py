@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from spacedoctor import platform_data as hub
 from spacedoctor.api import Finding, Location, SkipCheck, check
+from spacedoctor.sources.repo import Unreadable
 from spacedoctor.sources.space import SpaceContext
 from spacedoctor.sources.web import frame_policy
 from spacedoctor.sources.webapp import Middleware, webapp_of
@@ -57,7 +58,7 @@ def cors_reflect_credentials(ctx: SpaceContext) -> Iterator[Finding]:
         if not mw.is_cors or is_test_path(mw.where.path):
             continue
         creds = mw.options.get("allow_credentials")
-        if not (getattr(creds, "value", None) is True):
+        if getattr(creds, "value", None) is not True:
             continue
         wild = _wild_starlette(mw)
         if wild is None:
@@ -231,7 +232,7 @@ def _sab_uses(ctx: SpaceContext) -> list[tuple[str, int, str]]:
     if "package.json" in ctx.repo:
         try:
             text = ctx.repo.read_text("package.json")
-        except Exception:  # noqa: BLE001 - an unreadable package.json says nothing
+        except Unreadable:  # an unreadable package.json says nothing
             text = ""
         m = re.search(r'"@ffmpeg/core-mt"\s*:', text)
         if m is not None:
@@ -270,11 +271,12 @@ def sab_without_isolation(ctx: SpaceContext) -> Iterator[Finding]:
                 app_sets.append(h)
     if coop_ok and coep_ok:
         return
-    shown = "; ".join(f"{p}:{line} `{what}`" for p, line, what in uses[:3])
+    shown = "; ".join(f"{p}:{line} (`{what}`)" for p, line, what in uses[:3])
     if len(uses) > 3:
         shown += f" and {len(uses) - 3} more"
+    by_app = {h.name: f"{h.path}:{h.line}" for h in app_sets}
     state = ", ".join(
-        f"{name} is {_state(value, ok)}"
+        f"{name} is {_state(value, ok, by_app.get(name))}"
         for name, value, ok in ((HEADER_COOP, coop, coop_ok), (HEADER_COEP, coep, coep_ok))
     )
     missing = []
@@ -284,15 +286,17 @@ def sab_without_isolation(ctx: SpaceContext) -> Iterator[Finding]:
         missing.append(f"  {HEADER_COOP}: same-origin")
     if HEADER_CORP not in custom:
         missing.append(f"  {HEADER_CORP}: cross-origin")
-    head = "" if "custom_headers" in card.data else "custom_headers:\n"
+    if "custom_headers" in card.data:
+        intro = f"Add under custom_headers in {card.path or 'README.md'}:\n"
+    else:
+        intro = "Add to the README front matter:\ncustom_headers:\n"
     yield Finding(
-        f"{shown} needs SharedArrayBuffer, which browsers only provide on a cross-origin "
-        f"isolated page, but {state}: `SharedArrayBuffer is not defined` "
-        "(`crossOriginIsolated === false`) in the browser",
+        f"{shown} cannot run without SharedArrayBuffer, which browsers provide only to a "
+        f"cross-origin isolated page, but {state}: the browser fails with "
+        "`SharedArrayBuffer is not defined` (`crossOriginIsolated === false`)",
         Location(card.path or "README.md", card.line("custom_headers")),
         fix=(
-            "Add to the README front matter:\n"
-            + head
+            intro
             + "\n".join(missing)
             + "\nthen open the app on its direct https://<subdomain>.hf.space URL: inside "
             "the huggingface.co Space page the iframe is isolated only if the embedding page "
@@ -301,10 +305,9 @@ def sab_without_isolation(ctx: SpaceContext) -> Iterator[Finding]:
     )
 
 
-
-def _state(value: object, ok: bool) -> str:
-    if ok and value is None:
-        return "sent by the app"
+def _state(value: object, ok: bool, where: str | None) -> str:
+    if ok and where is not None:
+        return f"sent by the app ({where})"
     if value is None:
         return "not set in custom_headers"
     return f"`{value}`"

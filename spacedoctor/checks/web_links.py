@@ -4,12 +4,14 @@ SPACE_HOST`, `"ws://" + location.host`, which the https page cannot load."""
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
 from spacedoctor.sources.pyapp import Module, const_str
+from spacedoctor.sources.repo import Unreadable
 from spacedoctor.sources.space import SpaceContext
 from spacedoctor.sources.webcode import frontend_files, is_test_path, line_of
 
@@ -154,7 +156,7 @@ def _self_scheme(module: Module, node: ast.AST, names: dict[str, list[ast.expr]]
     """`http` or `ws` when `node` builds `<scheme>://` + SPACE_HOST."""
     pieces = _pieces(node)
     if pieces is not None:
-        for prev, cur in zip(pieces, pieces[1:], strict=False):
+        for prev, cur in itertools.pairwise(pieces):
             text = const_str(prev) if not isinstance(prev, ast.FormattedValue) else None
             if text is None:
                 continue
@@ -273,9 +275,10 @@ def _config_files(ctx: SpaceContext) -> Iterator[tuple[str, str]]:
         ):
             continue
         try:
-            yield rel, ctx.repo.read_text(rel)
-        except Exception:  # noqa: BLE001 - unreadable config says nothing
+            text = ctx.repo.read_text(rel)
+        except Unreadable:  # binary or undecodable: no URL to read
             continue
+        yield rel, text
 
 
 @check("SD317")
@@ -293,13 +296,13 @@ def http_self_links(ctx: SpaceContext) -> Iterator[Finding]:
         raise SkipCheck("no Python or front-end files")
     for hit in hits:
         if hit.kind == "literal":
-            what = f"`{hit.shown}` is a plain-HTTP URL of a Space"
+            what = f"`{hit.shown}` is an insecure (not https/wss) URL of a Space"
             fix = f"Use `{hit.fixed}`, or a relative URL when it is this Space's own page."
         elif hit.kind == "js-self":
-            what = f"`{hit.shown}` builds a plain-HTTP URL of the page's own host"
+            what = f"`{hit.shown}` builds an insecure URL of the page's own host"
             fix = f"Use {hit.fixed}." if not hit.fixed.startswith("(") else f"Use `{hit.fixed}`."
         else:
-            what = f"`{hit.shown}` builds a plain-HTTP URL of this Space from SPACE_HOST"
+            what = f"`{hit.shown}` builds an insecure URL of this Space from SPACE_HOST"
             fix = f"Use `{hit.fixed}`, or a relative URL."
         yield Finding(
             f"{what}: Spaces are served over https (https://<subdomain>.hf.space, inside the "

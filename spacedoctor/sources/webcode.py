@@ -120,7 +120,9 @@ def literal_headers(module: Module) -> Iterator[HeaderSet]:
                     pairs.append((target.slice, node.value, f"`{base}[...] = ...`"))
         elif isinstance(node, ast.Dict):
             pairs.extend(
-                (k, v, "a headers mapping") for k, v in zip(node.keys, node.values, strict=False)
+                (k, v, "a headers mapping")
+                for k, v in zip(node.keys, node.values, strict=False)
+                if k is not None
             )
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr in _SETTERS and len(node.args) >= 2:
@@ -254,9 +256,7 @@ def talisman_headers(module: Module) -> Iterator[HeaderSet]:
             csp = None  # Content-Security-Policy-Report-Only enforces nothing
         if xfo is not None:
             where = xfo_node.lineno if xfo_node is not None else call.lineno
-            yield HeaderSet(
-                HEADER_XFO, xfo, module.path, where, label, implicit=xfo_node is None
-            )
+            yield HeaderSet(HEADER_XFO, xfo, module.path, where, label, implicit=xfo_node is None)
         if csp is not None:
             yield HeaderSet(HEADER_CSP, csp, module.path, call.lineno, label, implicit=True)
 
@@ -437,9 +437,12 @@ def flask_cors_credentials(module: Module) -> Iterator[FlaskCors]:
     origins that accept any site (flask-cors then echoes the request's Origin)."""
     flags = _config_flags(module)
     for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call) or module.qualname(node.func) not in _FLASK_CORS:
+        if not isinstance(node, ast.Call):
             continue
-        name = "cross_origin" if module.qualname(node.func).endswith("cross_origin") else "CORS"  # type: ignore[union-attr]
+        callee = module.qualname(node.func)
+        if callee is None or callee not in _FLASK_CORS:
+            continue
+        name = "cross_origin" if callee.endswith("cross_origin") else "CORS"
         if name == "CORS" and not node.args and keyword(node, "app") is None:
             continue  # CORS() then init_app: options come later; not followed
         if _true(keyword(node, "send_wildcard")):
@@ -478,7 +481,9 @@ class TextFile:
     text: str
 
 
-def frontend_files(repo: RepoFiles, suffixes: tuple[str, ...] = FRONTEND_SUFFIXES) -> list[TextFile]:
+def frontend_files(
+    repo: RepoFiles, suffixes: tuple[str, ...] = FRONTEND_SUFFIXES
+) -> list[TextFile]:
     """The Space's own front-end files: bounded in size, minified bundles left out
     (node_modules is never walked)."""
     out: list[TextFile] = []

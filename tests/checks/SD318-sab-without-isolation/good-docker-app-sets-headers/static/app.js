@@ -1,0 +1,2 @@
+const { createFFmpeg } = FFmpeg;
+const ffmpeg = createFFmpeg({ log: true });
