@@ -27,6 +27,7 @@ from spacedoctor.sources.live import (
 
 log = logging.getLogger(__name__)
 
+UNREACHABLE = "SD601"
 _METHOD = re.compile(r"^[A-Za-z]+$")
 
 
@@ -195,6 +196,10 @@ def run_checks(ctx: LiveContext, settings: Settings, registry: Registry) -> RunR
     skipped: list[Skipped] = []
     errors: list[CheckError] = []
     for bound in checks:
+        if ctx.not_serving and bound.info.id != UNREACHABLE:
+            # Whatever answered is the Hub's page, not the app: judging it would mislead.
+            skipped.append(Skipped(bound.info.id, f"the Space is not running ({ctx.not_serving})"))
+            continue
         outcome = _run_one(bound, ctx, raw)
         if isinstance(outcome, Skipped):
             skipped.append(outcome)

@@ -225,12 +225,26 @@ def test_custom_headers_compared_on_hf_space() -> None:
 
 def test_placeholder_page_on_hf_space() -> None:
     page = _root(status=503, body=b"<!doctype html><title>Space</title>")
+    result = check(LiveContext(APP + "/", (page,)))
+    assert found(result) == {("SD601", APP + "/")}
+    assert result.findings[0].finding.message.startswith(
+        f"{APP}/ answered HTTP 503 with an HTML page instead of the app: the Space is not serving"
+    )
+
+
+@pytest.mark.parametrize("status", [200, 503])
+def test_hub_stage_not_serving(status: int) -> None:
+    """When the Hub says no app runs, whatever answered is not the app: SD601 says so and the
+    other checks do not judge the Hub's page."""
+    page = _root(("x-frame-options", "DENY"), status=status)
     space = SpaceMeta("owner/demo", APP, stage="BUILDING")
     result = check(LiveContext(APP + "/", (page,), space=space))
     assert found(result) == {("SD601", APP + "/")}
-    message = result.findings[0].finding.message
-    assert message.startswith(f"{APP}/ answered HTTP 503 with an HTML page instead of the app")
-    assert message.endswith("the Hub reports owner/demo as BUILDING: it is building")
+    assert result.findings[0].finding.message == (
+        f"{APP}/ answered HTTP {status}, but not from the app: the Space is not running; "
+        "the Hub reports owner/demo as BUILDING: it is building"
+    )
+    assert {s.id for s in result.skipped} >= {"SD605", "SD606", "SD610"}
 
 
 def test_self_links_not_judged_on_a_public_http_site() -> None:
@@ -255,3 +269,35 @@ def test_probe_path_stays_light_to_import() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_cors_checks_every_hop() -> None:
+    origin = "https://frontend.example"
+    moved = Hop(APP + "/files", 307, "", "HTTP/1.1", (("location", "/files/"),), 0.1)
+    served = Hop(
+        APP + "/files/", 200, "OK", "HTTP/1.1", (("access-control-allow-origin", "*"),), 0.2
+    )
+    get = Exchange(Role.PATH, "GET", APP + "/files", origin, hops=(moved, served))
+    pre = Exchange(
+        Role.PREFLIGHT,
+        "OPTIONS",
+        APP + "/predict",
+        origin,
+        hops=(
+            Hop(APP + "/predict", 308, "", "HTTP/1.1", (("location", "/predict/"),), 0.1),
+            Hop(
+                APP + "/predict/",
+                200,
+                "OK",
+                "HTTP/1.1",
+                (("access-control-allow-origin", "*"),),
+                0.1,
+            ),
+        ),
+        request_headers=(("access-control-request-method", "POST"),),
+    )
+    result = check(LiveContext(APP + "/", (_root(), get, pre), origins=(origin,)))
+    assert found(result) == {("SD603", APP + "/files"), ("SD604", APP + "/predict")}
+    messages = {r.id: r.finding.message for r in result.findings}
+    assert f"answered 307 (the redirect at {APP}/files) without" in messages["SD603"]
+    assert "browsers do not follow redirects on a preflight" in messages["SD604"]

@@ -44,6 +44,21 @@ BINARY_PREFIX = 64 * 1024
 #: The origin whose page embeds every Space in an iframe.
 SPACE_PAGE_ORIGIN = "https://huggingface.co"
 
+#: Hub stages in which no app answers on the Space's host (RUNNING_BUILDING and
+#: RUNNING_APP_STARTING still serve the previous app).
+NOT_SERVING_STAGES = frozenset(
+    {
+        "BUILDING",
+        "APP_STARTING",
+        "PAUSED",
+        "STOPPED",
+        "BUILD_ERROR",
+        "RUNTIME_ERROR",
+        "CONFIG_ERROR",
+        "NO_APP_FILE",
+        "DELETING",
+    }
+)
 _TEXTUAL = ("text/", "application/json", "application/javascript", "application/xml")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -320,6 +335,13 @@ class LiveContext:
     @property
     def stage(self) -> str | None:
         return self.space.stage if self.space is not None else None
+
+    @property
+    def not_serving(self) -> str | None:
+        """The Hub's stage when it says the app is not serving (then the answers the probe got
+        come from the Hub, not the app), else None."""
+        stage = (self.stage or "").upper()
+        return stage if stage in NOT_SERVING_STAGES else None
 
 
 # -- the plan and the fetching ----------------------------------------------------------------

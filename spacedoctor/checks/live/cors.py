@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
-from spacedoctor.sources.live import LiveContext, Role
+from spacedoctor.sources.live import Hop, LiveContext, Role
 from spacedoctor.sources.web import SAFELISTED_METHODS, listed, origin_allowed
 
 _NO_ORIGINS = (
@@ -24,6 +24,10 @@ def _cors_fix(origin: str) -> str:
     )
 
 
+def _allows(hop: Hop, origin: str) -> bool:
+    return origin_allowed(hop.header("access-control-allow-origin"), origin)
+
+
 @check("SD603")
 def static_cors_missing(ctx: LiveContext) -> Iterator[Finding]:
     if not ctx.origins:
@@ -33,18 +37,21 @@ def static_cors_missing(ctx: LiveContext) -> Iterator[Finding]:
             continue
         if not 200 <= ex.status < 300:
             continue
-        acao = ex.header("access-control-allow-origin")
-        if origin_allowed(acao, ex.origin):
+        # A CORS fetch checks every response on the way, redirects included.
+        hop = next((h for h in ex.hops if not _allows(h, ex.origin)), None)
+        if hop is None:
             continue
+        acao = hop.header("access-control-allow-origin")
         path = urlsplit(ex.url).path or "/"
         got = (
             "without Access-Control-Allow-Origin"
             if acao is None
             else f"with Access-Control-Allow-Origin: {acao}"
         )
+        where = "" if hop is ex.final else f" (the redirect at {hop.url})"
         yield Finding(
-            f"GET {path} with Origin: {ex.origin} answered {ex.status} {got}: a page on "
-            f"{ex.origin} cannot read it (the browser reports 'blocked by CORS policy')",
+            f"GET {path} with Origin: {ex.origin} answered {hop.status}{where} {got}: a page "
+            f"on {ex.origin} cannot read it (the browser reports 'blocked by CORS policy')",
             Location(url=ex.url),
             fix=_cors_fix(ex.origin),
             evidence=ex.evidence("access-control-allow-origin", "content-type"),
@@ -65,7 +72,12 @@ def preflight_broken(ctx: LiveContext) -> Iterator[Finding]:
             if h.strip()
         ]
         problems = []
-        if not 200 <= ex.status < 300:
+        if len(ex.hops) > 1:
+            problems.append(
+                f"it is redirected to {ex.hops[1].url} (browsers do not follow redirects "
+                "on a preflight)"
+            )
+        elif not 200 <= ex.status < 300:
             problems.append(f"it answered HTTP {ex.status}")
         else:
             acao = ex.header("access-control-allow-origin")

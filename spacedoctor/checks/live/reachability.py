@@ -76,6 +76,8 @@ def _describe(ctx: LiveContext, root: Exchange) -> tuple[str, Severity | None] |
     if root.failure is Failure.OTHER:
         return f"{url}: the request failed: {root.error}", None
     status = root.status
+    if ctx.not_serving:
+        return f"{url} answered HTTP {status}, but not from the app: the Space is not running", None
     if status is not None and status >= 500:
         if ctx.is_hf_space and root.is_html:
             return (
