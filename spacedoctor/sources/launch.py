@@ -15,7 +15,7 @@ import ast
 import posixpath
 import re
 import tomllib
-from collections.abc import Callable, Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -124,6 +124,40 @@ class Launches:
     front: tuple[str, str, int] | None = None  # (name, path, line)
     #: repo paths of the Python files run as scripts (`python app.py`)
     scripts: list[str] = field(default_factory=list)
+
+
+#: What `fastapi run` / `fastapi dev` import when no path is given (fastapi-cli discover).
+FASTAPI_DEFAULT_PATHS = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
+
+
+def target_modules(launch: Launch, paths: Collection[str]) -> list[str]:
+    """The Space files (among `paths`) that a launch's target names: `pkg.main:app` ->
+    pkg/main.py or pkg/main/__init__.py, `main.py` -> main.py. A file whose path is the name
+    wins; else files whose path ends with it (the server runs from a sub-folder of the repo
+    or with --app-dir). Empty when the target is unknown or names no file of the Space."""
+    target = launch.target
+    if target is None:
+        if launch.server != "fastapi":
+            return []
+        names: list[str] = list(FASTAPI_DEFAULT_PATHS)
+    elif target.endswith(".py") or "/" in target:
+        base = target.rstrip("/")
+        names = [base] if base.endswith(".py") else [f"{base}/__init__.py", f"{base}.py"]
+    else:
+        dotted = target.split(":", 1)[0].strip()
+        if not dotted or not all(p.isidentifier() for p in dotted.split(".")):
+            return []
+        rel = dotted.replace(".", "/")
+        names = [f"{rel}.py", f"{rel}/__init__.py"]
+    for name in names:
+        name = posixpath.normpath(name.removeprefix("./"))
+        exact = [p for p in paths if p == name]
+        if exact:
+            return exact
+        tail = [p for p in paths if p.endswith("/" + name)]
+        if tail:
+            return sorted(tail)
+    return []
 
 
 def find_launches(ctx: SpaceContext) -> Launches:

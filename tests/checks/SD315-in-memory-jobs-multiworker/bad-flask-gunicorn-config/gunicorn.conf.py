@@ -1,0 +1,3 @@
+bind = "0.0.0.0:7860"
+workers = 4
+timeout = 120
