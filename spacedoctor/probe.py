@@ -228,9 +228,10 @@ def run_probe(opts: ProbeOptions, settings: Settings, registry: Registry) -> Run
 @contextmanager
 def _progress(enabled: bool) -> Iterator[ProgressFn | None]:
     """A transient spinner on stderr while requests are in flight (terminals only)."""
+    import os
     import sys
 
-    if not enabled or not sys.stderr.isatty():
+    if not enabled or not sys.stderr.isatty() or os.environ.get("CI"):
         yield None
         return
     from rich.console import Console
