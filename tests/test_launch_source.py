@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from spacedoctor.config import Settings
-from spacedoctor.sources.launch import Launch, find_launches
+from spacedoctor.sources.launch import Launch, find_launches, target_modules
 from spacedoctor.sources.repo import Tree
 from spacedoctor.sources.servers import Setting, parse_server, split_bind, trusts_proxy
 from spacedoctor.sources.space import SpaceContext
@@ -494,3 +494,26 @@ def test_gradio_and_flask_code_launches_run_one_process(tmp_path: Path) -> None:
         },
     )
     assert _only(forking).workers == 3
+
+
+@pytest.mark.parametrize(
+    ("server", "target", "want"),
+    [
+        ("uvicorn", "main:app", ["main.py"]),
+        ("uvicorn", "app.main:app", ["app/main.py"]),
+        ("gunicorn", "pkg:create_app()", ["pkg/__init__.py"]),
+        # Run from a sub-folder (WORKDIR, --app-dir): the file whose path ends with the name.
+        ("uvicorn", "server:app", ["backend/server.py"]),
+        ("fastapi", "app/main.py", ["app/main.py"]),
+        ("fastapi", None, ["app.py"]),  # fastapi-cli tries main.py, then app.py, ...
+        ("uvicorn", None, []),
+        ("uvicorn", "missing:app", []),
+        ("uvicorn", "$APP", []),
+    ],
+)
+def test_target_modules(server: str, target: str | None, want: list[str]) -> None:
+    paths = ["app.py", "app/main.py", "main.py", "pkg/__init__.py", "backend/server.py"]
+    if target is None and server == "fastapi":
+        paths.remove("main.py")
+    launch = Launch(server, "Dockerfile", 1, None, None, None, None, target=target)
+    assert target_modules(launch, paths) == want

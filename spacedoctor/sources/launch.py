@@ -149,14 +149,14 @@ def target_modules(launch: Launch, paths: Collection[str]) -> list[str]:
             return []
         rel = dotted.replace(".", "/")
         names = [f"{rel}.py", f"{rel}/__init__.py"]
+    names = [posixpath.normpath(n.removeprefix("./")) for n in names]
     for name in names:
-        name = posixpath.normpath(name.removeprefix("./"))
-        exact = [p for p in paths if p == name]
-        if exact:
-            return exact
-        tail = [p for p in paths if p.endswith("/" + name)]
+        if name in paths:
+            return [name]
+    for name in names:
+        tail = sorted(p for p in paths if p.endswith("/" + name))
         if tail:
-            return sorted(tail)
+            return tail
     return []
 
 
