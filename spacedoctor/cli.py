@@ -173,12 +173,17 @@ def _use_color(no_color: bool, output: Path | None) -> bool:
 
 
 def _emit(
-    result: RunResult, fmt: str, output: Path | None, color: bool, settings: Settings
+    result: RunResult,
+    fmt: str,
+    output: Path | None,
+    color: bool,
+    settings: Settings,
+    root: str | None = None,
 ) -> NoReturn:
     from spacedoctor.report import render
 
     with _destination(output) as out:
-        render(fmt, result, out, color=color)
+        render(fmt, result, out, color=color, root=root)
     if result.errors:
         raise typer.Exit(EXIT_ERROR)
     threshold = settings.fail_on
@@ -199,6 +204,29 @@ def audit(
     ignore: IgnoreOpt = None,
     config: ConfigOpt = None,
     no_color: NoColorOpt = False,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            envvar="SPACEDOCTOR_URL",
+            help="Also probe the running Space at URL (as `spacedoctor probe` does) and mark the "
+            "static findings the probe confirmed.",
+        ),
+    ] = None,
+    origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--origin",
+            envvar="SPACEDOCTOR_ORIGIN",
+            help="With --url: a frontend origin that must pass CORS (repeatable).",
+        ),
+    ] = None,
+    probe_path: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--path", envvar="SPACEDOCTOR_PATH", help="With --url: an extra path to probe."
+        ),
+    ] = None,
 ) -> None:
     """Static checks of a Space repo before you push: README front matter, Dockerfile, Python
     app code, dependencies and repo files. Reads the code; never imports or runs it."""
@@ -218,7 +246,48 @@ def audit(
         _fail(str(exc))
     except OSError as exc:
         _fail(f"{path}: {exc.strerror or exc}")
-    _emit(result, fmt, output, _use_color(no_color, output), settings)
+    if url is not None:
+        live = (tuple(origin or ()), tuple(probe_path or ()))
+        result = _confirm_live(result, url, live, path, fmt, settings, registry)
+    elif origin or probe_path:
+        _fail("--origin and --path go with --url")
+    _emit(result, fmt, output, _use_color(no_color, output), settings, root=str(path))
+
+
+def _confirm_live(
+    static: RunResult,
+    url: str,
+    live: tuple[tuple[str, ...], tuple[str, ...]],
+    path: Path,
+    fmt: str,
+    settings: Settings,
+    registry: Registry,
+) -> RunResult:
+    from spacedoctor.confirm import combine
+    from spacedoctor.probe import CONFIRMS, ProbeError, ProbeOptions, run_probe
+    from spacedoctor.sources.card import parse_card_text
+
+    # The repo's own front matter tells the probe what the Hub would (disable_embedding,
+    # sdk_version, custom_headers) when the target is a plain URL such as localhost.
+    readme = path / "README.md"
+    try:
+        text = readme.read_text("utf-8", errors="replace") if readme.is_file() else ""
+    except OSError:
+        text = ""
+    card = parse_card_text(text)
+    opts = ProbeOptions(
+        target=url,
+        origins=live[0],
+        paths=live[1],
+        timeout_budget=settings.timeout_budget,
+        progress=fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI"),
+        card=card.data or None,
+    )
+    try:
+        probed = run_probe(opts, settings, registry)
+    except ProbeError as exc:
+        _fail(str(exc))
+    return combine(static, probed, CONFIRMS)
 
 
 @app.command()

@@ -121,6 +121,9 @@ class Reported:
     check: CheckInfo
     finding: Finding
     severity: Severity
+    #: Live checks whose findings show this static finding is real on the running app
+    #: (`audit PATH --url URL`).
+    confirmed_by: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:

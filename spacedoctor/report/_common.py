@@ -49,14 +49,8 @@ def summary(result: RunResult) -> str:
 
 
 def text_order(findings: tuple[Reported, ...]) -> list[Reported]:
-    """Files first (by path, line, column), then URLs, then API fields, then the rest."""
-
-    def key(r: Reported) -> tuple[int, tuple[str, int, int, str, str], str]:
-        loc = r.finding.location
-        kind = 0 if loc.path is not None else 1 if loc.url is not None else 2 if loc.field else 3
-        return (kind, loc.sort_key(), r.check.id)
-
-    return sorted(findings, key=key)
+    """Files first (by path, line, column), then URLs, then API fields."""
+    return sorted(findings, key=Reported.sort_key)
 
 
 def join_root(root: str | None, path: str) -> str:

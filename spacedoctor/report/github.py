@@ -51,6 +51,8 @@ def _annotation(r: Reported, root: str | None) -> str:
     elif loc.field is not None:
         message = f"{loc.field}: {message}"
     props["title"] = f"{r.id} {r.check.name}"
+    if r.confirmed_by:
+        message += f" (confirmed by the live probe: {', '.join(r.confirmed_by)})"
     return _command(_COMMAND[r.severity], props, f"{message}\n\nFix: {clean(r.fix)}")
 
 

@@ -36,4 +36,6 @@ def _finding(r: Reported) -> dict[str, Any]:
     }
     if r.finding.evidence is not None:
         item["evidence"] = r.finding.evidence
+    if r.confirmed_by:
+        item["confirmed_by"] = list(r.confirmed_by)
     return item

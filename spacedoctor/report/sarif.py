@@ -117,8 +117,13 @@ def _result(r: Reported, index: dict[str, int], prefix: str | None) -> dict[str,
     location = _location(r.finding.location, prefix)
     if location is not None:
         item["locations"] = [location]
+    props: dict[str, Any] = {}
     if r.finding.evidence is not None:
-        item["properties"] = {"evidence": r.finding.evidence}
+        props["evidence"] = r.finding.evidence
+    if r.confirmed_by:
+        props["confirmedBy"] = list(r.confirmed_by)
+    if props:
+        item["properties"] = props
     return item
 
 

@@ -72,6 +72,9 @@ def _finding(r: Reported, target: str) -> list[Line]:
     lines.extend(_labelled("fix", clean(r.fix), "green"))
     if r.finding.evidence:
         lines.extend(_labelled("evidence", clean(r.finding.evidence), "dim"))
+    if r.confirmed_by:
+        seen = ", ".join(r.confirmed_by)
+        lines.extend(_labelled("confirmed", f"the live probe saw it ({seen})", "bold red"))
     return lines
 
 
