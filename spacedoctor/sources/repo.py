@@ -217,16 +217,35 @@ class RepoFiles:
         info = self._files.get(rel)
         if info is None:
             raise Unreadable("no such file")
-        return _read(self.path(rel), info.size, limit)
+        try:
+            return _read(self.path(rel), info.size, limit)
+        except Unreadable as exc:
+            self._passed_over(rel, exc)
+            raise
 
     def read_text(self, rel: str, limit: int = MAX_TEXT_BYTES) -> str:
         """Text of a file, decoded as UTF-8; binary or undecodable content is Unreadable."""
         cached = self._text.get(rel)
         if cached is not None:
             return cached
-        text = _decode(self.read_bytes(rel, limit))
+        try:
+            text = _decode(self.read_bytes(rel, limit))
+        except Unreadable as exc:
+            self._passed_over(rel, exc)
+            raise
         self._text[rel] = text
         return text
+
+    def _passed_over(self, rel: str, exc: Unreadable) -> None:
+        """Record a file a parser needed but could not read (too large, not UTF-8, an I/O
+        error) with the tree's skips, so the report says what went unread and why. Binary
+        files are not listed: they are not text inputs, and every image would be noise."""
+        reason = str(exc)
+        if reason.startswith("binary file"):
+            return
+        path = self.prefix + rel
+        if all(skipped != path for skipped, _ in self.tree.skipped):
+            self.tree.skipped.append((path, reason))  # the first reason a file went unread
 
     def head(self, rel: str, n: int = 8192) -> bytes:
         """The first `n` bytes of a file, or b'' if it cannot be read."""
