@@ -137,12 +137,6 @@ def _collect(plugin: Plugin) -> dict[str, CheckFn]:
 def bind(plugin: Plugin) -> list[BoundCheck]:
     """Bind one plugin's code to its catalog, refusing any disagreement."""
     infos = load_catalog(plugin.catalog, plugin.name)
-    # TEMPORARY while several developers add checks at once: catalog.d/*.yaml fragments next
-    # to the catalog are merged into it before landing; then this goes.
-    fragments = plugin.catalog.parent / "catalog.d"
-    if fragments.is_dir():
-        for frag in sorted(fragments.glob("*.yaml")):
-            infos.extend(load_catalog(frag, plugin.name))
     code = _collect(plugin)
     catalog_ids = [i.id for i in infos]
     dupes = sorted({c for c in catalog_ids if catalog_ids.count(c) > 1})
