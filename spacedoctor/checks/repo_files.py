@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
-from spacedoctor.sources.gitattributes import attributes_of
 from spacedoctor.sources.repo import Unreadable
 from spacedoctor.sources.space import SpaceContext
-from spacedoctor.sources.workflows import WORKFLOW_DIR, deploys_by_upload_only, workflows_of
+from spacedoctor.sources.workflows import WORKFLOW_DIR, deploys_by_upload_only
 
 #: Binary files above this are rejected unless stored with LFS/Xet. HF staff (huggingface_hub
 #: #657, #687, 2022): "binary files over 1MB"; small images are pushed fine (mesop PR #685).
@@ -46,7 +45,7 @@ def _needing_large_storage(ctx: SpaceContext) -> list[tuple[str, int, bool]]:
 
 
 def _skip_if_uploaded(ctx: SpaceContext) -> None:
-    if deploys_by_upload_only(workflows_of(ctx.tree)):
+    if deploys_by_upload_only(ctx.workflows):
         raise SkipCheck(
             "the Space is deployed by upload (huggingface/hub-sync or `hf upload`), which "
             "stores large and binary files in Xet itself"
@@ -65,7 +64,7 @@ def binary_not_in_lfs(ctx: SpaceContext) -> Iterator[Finding]:
     if not needing:
         return
     _skip_if_uploaded(ctx)
-    attrs = attributes_of(ctx.repo)
+    attrs = ctx.gitattributes
     for rel, size, binary in needing:
         if attrs.stores_outside_git(rel):
             continue
@@ -116,7 +115,7 @@ def gitattributes_missing(ctx: SpaceContext) -> Iterator[Finding]:
     needing = _needing_large_storage(ctx)
     if not needing:
         return  # a Space of small text files needs no .gitattributes
-    attrs = attributes_of(ctx.repo)
+    attrs = ctx.gitattributes
     if attrs.large_file_rules():
         return  # rules exist; SD501 names any file they miss
     _skip_if_uploaded(ctx)
@@ -144,10 +143,10 @@ def gitattributes_missing(ctx: SpaceContext) -> Iterator[Finding]:
 def ci_sync_workflow(ctx: SpaceContext) -> Iterator[Finding]:
     if ctx.prefix:
         raise SkipCheck("GitHub runs only the workflows at the repository root, above this Space")
-    flows = [w for w in workflows_of(ctx.tree) if w.path in ctx.repo and w.deploys]
+    flows = [w for w in ctx.workflows if w.path in ctx.repo and w.deploys]
     if not flows:
         raise SkipCheck("no GitHub workflow deploys this Space")
-    attrs = attributes_of(ctx.repo)
+    attrs = ctx.gitattributes
     uses_lfs = any(
         ctx.repo.is_lfs_pointer(rel) or attrs.stores_outside_git(rel)
         for rel in ctx.repo.names()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -848,29 +847,14 @@ def _image_to_repo(path: str, workdir: str, deps: Deps, directory: bool = False)
     return None
 
 
-_CACHE: weakref.WeakKeyDictionary[SpaceContext, tuple[Deps, InstallPlan | None]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def space_deps(ctx: SpaceContext) -> Deps:
-    """The Space's dependency files (one Deps per SpaceContext)."""
-    entry = _CACHE.get(ctx)
-    if entry is None:
-        entry = (Deps(ctx.repo), None)
-        _CACHE[ctx] = entry
-    return entry[0]
+    """The Space's dependency files, parsed once per context (SpaceContext.deps)."""
+    return ctx.deps
 
 
 def install_plan(ctx: SpaceContext) -> InstallPlan:
-    """What the Space's build installs (computed once per SpaceContext)."""
-    deps = space_deps(ctx)
-    entry = _CACHE[ctx]
-    if entry[1] is None:
-        plan = build_plan(ctx)
-        _CACHE[ctx] = (deps, plan)
-        return plan
-    return entry[1]
+    """What the Space's build installs, computed once per context (SpaceContext.install_plan)."""
+    return ctx.install_plan
 
 
 def lower_bound_at_least(spec: SpecifierSet, bound: str) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -223,14 +222,8 @@ class GitAttributes:
         return None
 
 
-_CACHE: weakref.WeakKeyDictionary[RepoFiles, GitAttributes] = weakref.WeakKeyDictionary()
-
-
 def attributes_of(repo: RepoFiles) -> GitAttributes:
-    """Every `.gitattributes` that applies to the Space `repo`, parsed once per RepoFiles."""
-    cached = _CACHE.get(repo)
-    if cached is not None:
-        return cached
+    """Every `.gitattributes` that applies to the Space `repo` (cached: ctx.gitattributes)."""
     from spacedoctor.sources.repo import Unreadable
 
     prefix = repo.prefix
@@ -261,5 +254,4 @@ def attributes_of(repo: RepoFiles) -> GitAttributes:
         files.append(parsed)
     attrs = GitAttributes(files, prefix)
     attrs.errors = errors
-    _CACHE[repo] = attrs
     return attrs

@@ -11,9 +11,13 @@ from spacedoctor.sources.card import Card, parse_card
 from spacedoctor.sources.repo import RepoFiles, Tree
 
 if TYPE_CHECKING:
+    from spacedoctor.sources.deps import Deps, InstallPlan
     from spacedoctor.sources.dockerfile import DockerImage
+    from spacedoctor.sources.gitattributes import GitAttributes
     from spacedoctor.sources.launch import Launches
     from spacedoctor.sources.pyapp import PyApp
+    from spacedoctor.sources.webapp import WebApp
+    from spacedoctor.sources.workflows import Workflow
     from spacedoctor.suppress import Suppressions
 
 
@@ -55,6 +59,42 @@ class SpaceContext:
         from spacedoctor.sources.pyapp import parse_app
 
         return parse_app(self.repo)
+
+    @cached_property
+    def webapp(self) -> WebApp:
+        """The web apps in the code: FastAPI/Starlette/Flask/Gradio objects, routes, mounts,
+        middleware."""
+        from spacedoctor.sources.webapp import build_webapp
+
+        return build_webapp(self.app)
+
+    @cached_property
+    def deps(self) -> Deps:
+        """requirements.txt, pre-requirements.txt, pyproject dependencies, packages.txt."""
+        from spacedoctor.sources.deps import Deps
+
+        return Deps(self.repo)
+
+    @cached_property
+    def install_plan(self) -> InstallPlan:
+        """What the Space's build installs, and whether that picture is complete."""
+        from spacedoctor.sources.deps import build_plan
+
+        return build_plan(self)
+
+    @cached_property
+    def gitattributes(self) -> GitAttributes:
+        """Every .gitattributes that applies to the Space, from the tree root down."""
+        from spacedoctor.sources.gitattributes import attributes_of
+
+        return attributes_of(self.repo)
+
+    @cached_property
+    def workflows(self) -> list[Workflow]:
+        """GitHub workflows at the root of the audited tree."""
+        from spacedoctor.sources.workflows import workflows_of
+
+        return workflows_of(self.tree)
 
     @cached_property
     def launches(self) -> Launches:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import weakref
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -939,13 +938,6 @@ def build_webapp(pyapp: PyApp) -> WebApp:
     return WebApp(pyapp)
 
 
-_MEMO: weakref.WeakKeyDictionary[SpaceContext, WebApp] = weakref.WeakKeyDictionary()
-
-
 def webapp_of(ctx: SpaceContext) -> WebApp:
-    """The web app index of a Space, built once per context."""
-    found = _MEMO.get(ctx)
-    if found is None:
-        found = build_webapp(ctx.app)
-        _MEMO[ctx] = found
-    return found
+    """The web app index of a Space, built once per context (SpaceContext.webapp)."""
+    return ctx.webapp
