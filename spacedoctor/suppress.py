@@ -1,6 +1,7 @@
 """Inline suppressions: `# spacedoctor: ignore=SD204,SD206 -- reason` in Dockerfiles, Python,
-shell scripts, requirements files and README front matter. A directive on a line of its own covers the next code
-line (the whole instruction when it continues with a backslash); a trailing one covers its line."""
+shell scripts, requirements files and README front matter. A directive on a line of its own
+covers the next code line (the whole instruction when it continues with a backslash); a trailing
+one covers its own line."""
 
 from __future__ import annotations
 

@@ -174,7 +174,7 @@ def test_roots() -> None:
     assert absolute["originalUriBaseIds"] == {
         "%SRCROOT%": {"uri": "file:///srv/checkout/spaces/demo/"}
     }
-    first = absolute["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"]
+    first = absolute["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert first == {"uri": "Dockerfile", "uriBaseId": "%SRCROOT%"}
 
 

@@ -4,28 +4,21 @@ the (id, url) view of a result that tests compare exactly."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any
 
-from spacedoctor.api import Plugin
 from spacedoctor.config import Settings
 from spacedoctor.model import RunResult
 from spacedoctor.probe import ProbeOptions, build_context, run_checks, run_probe
 from spacedoctor.registry import Registry, load_registry
 from spacedoctor.sources.live import LiveContext
 
-ROOT = Path(__file__).resolve().parents[2]
-LIVE_MODULES = tuple(
-    f"spacedoctor.checks.live.{m}"
-    for m in ("reachability", "urls", "cors", "embedding", "gateway", "content")
-)
 #: Small limits so that every hostile case ends in a few seconds.
 FAST = {"request_timeout": 2.0, "total_budget": 6.0}
 
 
 def live_registry() -> Registry:
-    """The live checks bound to their catalog fragment, independent of other families."""
-    return load_registry([Plugin("builtin", ROOT / "catalog.d" / "live.yaml", LIVE_MODULES)])
+    """The built-in registry; a probe runs only its live checks."""
+    return load_registry()
 
 
 def bounded(fn: Any, *args: Any, limit: float = 30.0, **kwargs: Any) -> Any:
