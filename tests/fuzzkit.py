@@ -67,6 +67,7 @@ def audit_process(
         [sys.executable, "-m", "spacedoctor", "audit", str(root), *args],
         capture_output=True,
         text=True,
+        errors="surrogateescape",  # a report may name a file whose name is not UTF-8
         timeout=timeout,
         env=None if env is None else dict(env),
         check=False,
