@@ -145,3 +145,9 @@ def test_weights_threshold(tmp_path: Path) -> None:
     found = run(repo_files.weights_in_repo, tmp_path)
     assert where(found) == {("big.PT", None)}
     assert "preload_from_hub" in (found[0].fix or "")
+
+
+def test_a_binary_of_exactly_one_mebibyte_is_reported(tmp_path: Path) -> None:
+    # huggingface_hub #687 reproduces the rejection with out.truncate(1024 * 1024)
+    sparse(tmp_path, "model.bin", 1024 * 1024)
+    assert where(run(repo_files.binary_not_in_lfs, tmp_path)) == {("model.bin", None)}

@@ -15,8 +15,9 @@ from spacedoctor.sources.space import SpaceContext
 from spacedoctor.sources.workflows import WORKFLOW_DIR, deploys_by_upload_only
 
 #: Binary files above this are rejected unless stored with LFS/Xet. HF staff (huggingface_hub
-#: #657, #687, 2022): "binary files over 1MB"; small images are pushed fine (mesop PR #685).
-BINARY_LIMIT = 1024 * 1024
+#: #657, #687, 2022): "binary files over 1MB", reproduced there with a file of exactly 1 MiB, so
+#: the decimal megabyte; small images are pushed fine (mesop PR #685).
+BINARY_LIMIT = 1_000_000
 #: "Your push was rejected because it contains files larger than 10 MiB."
 TEXT_LIMIT = 10 * 1024 * 1024
 #: Checkpoints above this are worth keeping in a model repo instead.
