@@ -115,7 +115,7 @@ def _read(path: Path, required: bool) -> dict[str, Any]:
 
         try:
             doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+        except ValueError as exc:  # TOMLDecodeError, or an int past Python's digit limit
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
         section = doc.get("tool", {}).get("spacedoctor")
         if section is None:
@@ -130,6 +130,8 @@ def _read(path: Path, required: bool) -> dict[str, Any]:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise ConfigError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+        except (ValueError, RecursionError) as exc:
+            raise ConfigError(f"{path}: cannot read it: {str(exc).splitlines()[0]}") from None
         if data is None:
             return {}
     if not isinstance(data, dict):

@@ -93,3 +93,16 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, text: str, message: str) ->
 def test_explicit_config_must_exist(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read config"):
         find_config(tmp_path, tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (".spacedoctor.yaml", "timeout-budget: " + "1" * 5000 + "\n"),
+        ("pyproject.toml", "[tool.spacedoctor]\ntimeout-budget = " + "1" * 5000 + "\n"),
+    ],
+)
+def test_huge_integers_in_config_are_a_config_error(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_text(text)
+    with pytest.raises(ConfigError):
+        find_config(tmp_path, None)

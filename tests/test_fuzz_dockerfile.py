@@ -7,8 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from spacedoctor.sources.dockerfile import DockerImage, parse_text
@@ -225,16 +224,8 @@ exec uvicorn main:app --host 0.0.0.0 --port "${PORT:-7860}" 2>&1 | tee log
 """
 
 
-def _known_issue(text: str) -> bool:
-    """Inputs that hit an open bug with its own strict-xfail test below; the fuzzers skip them
-    so they keep looking for new ones (remove this once that test passes)."""
-    return any("HEALTHCHECK" in ln.upper() and not ln.isascii() for ln in text.splitlines())
-
-
 def _check_image(text: str) -> DockerImage:
-    # A file's text reaches the parser decoded as strict UTF-8, so it holds no lone surrogates
-    # (those crash the Go extension: see test_lone_surrogate_does_not_crash_the_process).
-    image = parse_text(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+    image = parse_text(text)
     assert isinstance(image, DockerImage)
     if image.error is not None:
         assert image.error_line is not None and image.error_line >= 1
@@ -248,28 +239,24 @@ def _check_image(text: str) -> DockerImage:
 @FUZZ
 @given(DOCKERFILES)
 def test_generated_dockerfiles_parse(text: str) -> None:
-    assume(not _known_issue(text))
     _check_image(text)
 
 
 @FUZZ
 @given(mutated(GOOD))
 def test_mutated_dockerfiles_parse(text: str) -> None:
-    assume(not _known_issue(text))
     _check_image(text)
 
 
 @FUZZ
 @given(st.text(max_size=300))
 def test_any_text_parses_as_dockerfile(text: str) -> None:
-    assume(not _known_issue(text))
     _check_image(text)
 
 
 @FUZZ
 @given(st.one_of(DOCKERFILES, mutated(GOOD)))
 def test_no_check_crashes_on_dockerfiles(text: str) -> None:
-    assume(not _known_issue(text))
     files: dict[str, str | bytes] = {
         "README.md": README,
         "Dockerfile": text,
@@ -330,13 +317,8 @@ def test_undecodable_dockerfile_is_an_error_entry() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dockerfile.py parse_text passes a str with a lone surrogate to the Go extension, whose "
-    "PyUnicode_AsUTF8String fails and PyBytes_AsString(NULL) segfaults the interpreter; files "
-    "never carry one (strict UTF-8 decoding), but parse_text should reject it as an error",
-)
 def test_lone_surrogate_does_not_crash_the_process() -> None:
+    # The Go extension would segfault on a str it cannot encode; parse_text refuses it first.
     code = (
         "from spacedoctor.sources.dockerfile import parse_text\n"
         "image = parse_text('FROM python:3.11\\nRUN echo \\udcff\\n')\n"
@@ -346,13 +328,9 @@ def test_lone_surrogate_does_not_crash_the_process() -> None:
     assert proc.returncode == 0, proc.stderr[-500:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="dockerfile.py parse_text lets UnicodeDecodeError escape: the Go parser splits a "
-    "HEALTHCHECK argument inside a UTF-8 sequence (à is c3 a0; 0xa0 counts as a space) and the "
-    "extension fails to decode the piece; parse_text should make it an error (SD200)",
-)
-def test_healthcheck_with_non_ascii_is_an_error_not_an_exception() -> None:
-    image = parse_text("FROM python:3.11\nHEALTHCHECK voilà\n")
-    assert image.error is not None
+def test_healthcheck_with_non_ascii_parses() -> None:
+    # The extension splits HEALTHCHECK arguments at byte 0xa0, inside "à" (c3 a0), and fails to
+    # decode the pieces; parse_text parses again with non-ASCII characters replaced.
+    image = parse_text('FROM python:3.11\nHEALTHCHECK CMD echo voilà\nCMD ["x"]\n')
+    assert image.error is None
+    assert [i.cmd for i in image.instructions] == ["FROM", "HEALTHCHECK", "CMD"]

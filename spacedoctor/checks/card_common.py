@@ -33,17 +33,49 @@ def show(card: Card, key: str, value: Any | None = None) -> str:
     return yaml_text(value)
 
 
-def yaml_text(value: Any) -> str:
+def yaml_text(value: Any, limit: int = 120) -> str:
+    """A front matter value as a message quotes it, at most `limit` characters: YAML aliases can
+    make a tiny file describe a structure of billions of items, so never serialise it whole."""
+    out: list[str] = []
+    _quote(value, out, [limit], depth=0)
+    text = "".join(out)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quote(value: Any, out: list[str], budget: list[int], depth: int) -> None:
+    if budget[0] <= 0:
+        return
     if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return str(value)
+        piece = value if depth == 0 else json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, bool):
+        piece = "true" if value else "false"
+    elif value is None:
+        piece = "null"
+    elif isinstance(value, int | float):
+        piece = str(value)
+    elif isinstance(value, list | tuple | dict) and depth < 3:
+        is_map = isinstance(value, dict)
+        out.append("{" if is_map else "[")
+        budget[0] -= 1
+        items: list[Any] = list(value.items())[:8] if isinstance(value, dict) else list(value[:8])
+        for i, item in enumerate(items):
+            if budget[0] <= 0:
+                break
+            if i:
+                out.append(", ")
+            if is_map:
+                out.append(f"{json.dumps(str(item[0]), ensure_ascii=False)}: ")
+                _quote(item[1], out, budget, depth + 1)
+            else:
+                _quote(item, out, budget, depth + 1)
+        if len(value) > 8:
+            out.append(", …")
+        out.append("}" if is_map else "]")
+        return
+    else:
+        piece = "…" if isinstance(value, list | tuple | dict) else str(value)[:200]
+    out.append(piece)
+    budget[0] -= len(piece)
 
 
 def kind(value: Any) -> str:

@@ -57,7 +57,7 @@ def _disabled_in_config(ctx: SpaceContext) -> str | None:
             continue
         try:
             doc = tomllib.loads(ctx.repo.read_text(rel))
-        except (Unreadable, tomllib.TOMLDecodeError):
+        except (Unreadable, ValueError):  # TOMLDecodeError, or an int past Python's digit limit
             continue
         server = doc.get("server")
         if isinstance(server, dict) and server.get("enableXsrfProtection") is False:

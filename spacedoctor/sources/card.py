@@ -100,6 +100,14 @@ def parse_card_text(text: str, path: str = "README.md") -> Card:
         return Card(
             path=path, present=True, error="front matter nests too deeply", error_line=first_line
         )
+    except (ValueError, OverflowError) as exc:
+        # Valid YAML that Python refuses to build, e.g. an integer past the 4300-digit limit.
+        return Card(
+            path=path,
+            present=True,
+            error=f"front matter holds a value that cannot be read: {str(exc).splitlines()[0]}",
+            error_line=first_line,
+        )
     if data is None:
         return Card(path=path, present=True, end_line=end_line)
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):

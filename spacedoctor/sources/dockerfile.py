@@ -21,6 +21,7 @@ import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from spacedoctor.config import Settings
 from spacedoctor.sources.repo import RepoFiles, Unreadable
@@ -283,7 +284,14 @@ def parse_text(
     import dockerfile
 
     try:
-        commands = dockerfile.parse_string(text)
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # A lone surrogate would crash the Go extension itself; files never hold one (they are
+        # decoded as strict UTF-8), but no caller may bring the process down.
+        line = text.count("\n", 0, exc.start) + 1
+        return DockerImage(path=path, error="the Dockerfile is not valid UTF-8", error_line=line)
+    try:
+        commands = _parse_string(text)
     except dockerfile.GoParseError as exc:
         msg = str(exc)
         return DockerImage(path=path, error=msg, error_line=_error_line(text, msg))
@@ -291,6 +299,18 @@ def parse_text(
     if problem is not None:
         return DockerImage(path=path, error=problem[0], error_line=problem[1])
     return _Builder(path, mount_paths, repo).build(commands)
+
+
+def _parse_string(text: str) -> Any:
+    import dockerfile
+
+    try:
+        return dockerfile.parse_string(text)
+    except UnicodeDecodeError:
+        # The extension splits some arguments (HEALTHCHECK's) at byte 0xa0, which may sit inside
+        # a UTF-8 sequence, and then fails to decode the pieces. Parse again with non-ASCII
+        # characters replaced: lines and structure stay the same; only those characters differ.
+        return dockerfile.parse_string(re.sub(r"[^\x00-\x7f]", "?", text))
 
 
 def _error_line(text: str, msg: str) -> int:

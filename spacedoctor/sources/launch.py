@@ -520,7 +520,7 @@ class _Follower:
             return None
         try:
             doc = tomllib.loads(self.ctx.repo.read_text(rel))
-        except (Unreadable, tomllib.TOMLDecodeError):
+        except (Unreadable, ValueError):  # TOMLDecodeError, or an int past Python's digit limit
             return None
         server = doc.get("server")
         if not isinstance(server, dict):
