@@ -98,3 +98,41 @@ def test_unknown_owner_is_not_reported(tmp_path: Path) -> None:
         },
     )
     assert list(cache_dir_unwritable(ctx)) == []
+
+
+def test_mkdir_calls_record_whether_an_existing_directory_is_fine(tmp_path: Path) -> None:
+    ctx = space(
+        tmp_path,
+        {
+            "Dockerfile": 'FROM python\nCOPY start.sh /start.sh\nCMD ["sh", "/start.sh"]\n',
+            "start.sh": "mkdir -p /srv/a\nmkdir /srv/b\nmkdir --parents /srv/c\nchmod 777 /srv/a\n",
+            "app.py": """
+                import os
+                from pathlib import Path
+                os.makedirs("/srv/d", exist_ok=True)
+                os.makedirs("/srv/e", 0o755, True)
+                os.makedirs("/srv/f")
+                os.mkdir("/srv/g")
+                Path("/srv/h").mkdir(parents=True, exist_ok=True)
+                Path("/srv/i").mkdir(0o755, True, True)
+                Path("/srv/j").mkdir(parents=True)
+                os.makedirs("/srv/k", exist_ok=False)
+            """,
+        },
+    )
+    use = find_cache_use(ctx, ctx.require_docker())
+    got = {(op.op, op.target, op.exist_ok) for op in use.ops}
+    assert got == {
+        ("mkdir", "/srv/a", True),
+        ("mkdir", "/srv/b", False),
+        ("mkdir", "/srv/c", True),
+        ("chmod", "/srv/a", False),
+        ("mkdir", "/srv/d", True),
+        ("mkdir", "/srv/e", True),
+        ("mkdir", "/srv/f", False),
+        ("mkdir", "/srv/g", False),
+        ("mkdir", "/srv/h", True),
+        ("mkdir", "/srv/i", True),
+        ("mkdir", "/srv/j", False),
+        ("mkdir", "/srv/k", False),
+    }

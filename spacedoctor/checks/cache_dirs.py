@@ -180,7 +180,9 @@ def _op_finding(op: RuntimeOp, target: str, image: DockerImage) -> Finding | Non
     if not w.known:
         return None
     if op.op == "mkdir":
-        if w.writable:
+        if w.writable or (op.exist_ok and image.owner(target) is not None):
+            # an exist_ok mkdir of a directory the image has succeeds; writing into it fails,
+            # and that is reported where the directory is chosen
             return None
         return Finding(
             f"{target} is created at runtime ({call}), which cannot work as uid {SPACE_UID}: "

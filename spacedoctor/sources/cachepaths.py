@@ -81,6 +81,8 @@ class RuntimeOp:
     #: where the target's value was chosen, when not written in the call itself
     set_path: str | None = None
     set_line: int | None = None
+    #: a mkdir that succeeds when the directory already exists (`exist_ok=True`, `mkdir -p`)
+    exist_ok: bool = False
 
 
 @dataclass
@@ -203,9 +205,13 @@ def _script_op(cmd: SimpleCommand, rel: str, use: CacheUse) -> None:
         words = words[1:]  # the mode
     elif "-m" in argv and words:
         words = words[1:]
+    parents = argv[0] == "mkdir" and any(
+        a == "--parents" or (a.startswith("-") and not a.startswith("--") and "p" in a)
+        for a in argv[1:]
+    )
     for w in words:
         if w.startswith("/") and "$" not in w:
-            use.ops.append(RuntimeOp(argv[0], w, rel, cmd.line))
+            use.ops.append(RuntimeOp(argv[0], w, rel, cmd.line, exist_ok=parents))
 
 
 # ------------------------------------------------------------------ Python
@@ -309,8 +315,21 @@ def _python_op(
             node.lineno,
             None if in_call else module.path,
             None if in_call else set_line,
+            exist_ok=op == "mkdir" and _exist_ok(node, callee),
         )
     )
+
+
+def _exist_ok(call: ast.Call, callee: str) -> bool:
+    """`os.makedirs(p, exist_ok=True)`, `Path(p).mkdir(parents=True, exist_ok=True)`: the call
+    does nothing when the directory is already there. os.mkdir has no such argument."""
+    if callee == "os.mkdir":
+        return False
+    node = keyword(call, "exist_ok")
+    if node is None and len(call.args) > 2:
+        # os.makedirs(name, mode, exist_ok); Path.mkdir(mode, parents, exist_ok)
+        node = call.args[2]
+    return isinstance(node, ast.Constant) and node.value is True
 
 
 def _is_pathish(module: Module, node: ast.AST) -> bool:
