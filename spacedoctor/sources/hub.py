@@ -76,6 +76,43 @@ def parse_target(target: str) -> TargetSpec:
     return TargetSpec(url=text)
 
 
+def space_id_from(target: str) -> str:
+    """A Space repo id from `owner/name` or a Space page URL (`https://huggingface.co/spaces/
+    owner/name[/...]`, also on the HF_ENDPOINT host). An app host (`https://owner-name.hf.space`)
+    is refused: the Hub API has no lookup from a host to its Space, and the subdomain cannot be
+    split back into owner and name (both may contain hyphens)."""
+    text = target.strip()
+    if not text:
+        raise HubError("empty Space: give its id, like owner/name")
+    if "://" not in text:
+        if _REPO_ID.match(text):
+            return text
+        raise HubError(f"{target!r} is not a Space id: give owner/name")
+    parts = urlsplit(text)
+    host = (parts.hostname or "").lower()
+    if host.endswith(".hf.space"):
+        raise HubError(
+            f"{target!r} is a Space's app URL, which the Hub cannot map back to its id "
+            "(the subdomain does not tell owner from name): give owner/name, as in the Space "
+            "page's address https://huggingface.co/spaces/owner/name"
+        )
+    if host in _HUB_HOSTS or host == (urlsplit(hub_endpoint()).hostname or "").lower():
+        segs = [s for s in parts.path.split("/") if s]
+        if len(segs) >= 3 and segs[0] == "spaces" and _REPO_ID.match(f"{segs[1]}/{segs[2]}"):
+            return f"{segs[1]}/{segs[2]}"
+    raise HubError(
+        f"{target!r} is not a Space: give owner/name or https://huggingface.co/spaces/owner/name"
+    )
+
+
+def endpoint_display() -> str:
+    """The Hub endpoint as shown in messages: without any user:password@ it may carry."""
+    parts = urlsplit(hub_endpoint())
+    if "@" not in parts.netloc:
+        return hub_endpoint()
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
 def hub_endpoint() -> str:
     """The Hub endpoint, read at call time (huggingface_hub reads HF_ENDPOINT only at import)."""
     return (os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
