@@ -381,6 +381,45 @@ def probe(
     _emit(result, fmt, output, color, settings)
 
 
+@app.command()
+def diagnose(
+    space: Annotated[
+        str,
+        typer.Argument(
+            help="The Space on the Hub: owner/name or https://huggingface.co/spaces/owner/name."
+        ),
+    ],
+    log_lines: Annotated[
+        int,
+        typer.Option(
+            "--log-lines",
+            envvar="SPACEDOCTOR_LOG_LINES",
+            help="How many of the last lines of the build and run logs to read.",
+        ),
+    ] = 200,
+    fmt: FormatOpt = "text",
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Why a Space does not run: its stage, hardware and domains from the Hub, and known failures
+    in its build and run logs. Private Spaces and logs need HF_TOKEN (or `hf auth login`)."""
+    fmt = _check_format(fmt)
+    settings = _settings(None, config, select, ignore, fail_on)
+    registry = _registry()
+    from spacedoctor.diagnose import DiagnoseError, DiagnoseOptions, run_diagnose
+
+    color = _use_color(no_color, output)
+    try:
+        result = run_diagnose(DiagnoseOptions(space=space, log_lines=log_lines), settings, registry)
+    except DiagnoseError as exc:
+        _fail(str(exc))
+    _emit(result, fmt, output, color, settings)
+
+
 @app.command("checks")
 def list_checks(
     fmt: Annotated[

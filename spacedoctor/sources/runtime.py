@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
+import spacedoctor
 from spacedoctor.redact import redact, redact_in
 from spacedoctor.sources.hub import HubError, endpoint_display, hub_endpoint
 from spacedoctor.sources.secrets import find_secrets
@@ -366,7 +367,12 @@ def fetch_runtime(
 
     deadline = time.monotonic() + timeout
     secrets = (token,) if token else ()
-    api = HfApi(endpoint=hub_endpoint(), token=token or False)
+    api = HfApi(
+        endpoint=hub_endpoint(),
+        token=token or False,
+        library_name="spacedoctor",
+        library_version=spacedoctor.__version__,
+    )
 
     call: _Call[Any] = _Call(lambda: api.get_space_runtime(repo_id), "runtime")
     call.start()
