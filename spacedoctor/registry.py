@@ -65,9 +65,11 @@ def load_catalog(path: Path, plugin: str) -> list[CheckInfo]:
     """Parse and validate one catalog file."""
     import yaml
 
+    # libyaml's loader reads the catalog ~8x faster than the pure-Python one (startup matters).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         text = path.read_text(encoding="utf-8")
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C or Python
     except OSError as exc:
         raise RegistryError(f"{plugin}: cannot read catalog {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
