@@ -331,9 +331,27 @@ def access_error(exc: BaseException, repo_id: str, token: str | None) -> HubErro
         )
     if status is not None:
         return HubError(f"the Hub at {where} answered HTTP {status} for Space {repo_id}")
-    if type(exc).__name__ == "OfflineModeIsEnabled":
+    name = type(exc).__name__
+    if name == "OfflineModeIsEnabled":
         return HubError("HF_HUB_OFFLINE is set, and diagnosing a Space needs the Hub")
-    return HubError(f"cannot reach the Hub at {where} for Space {repo_id}: {type(exc).__name__}")
+    if _is_transport_error(exc):
+        return HubError(f"cannot reach the Hub at {where} for Space {repo_id}: {name}")
+    # The library could not read the answer (SpaceRuntime expects a shape the Hub changed).
+    return HubError(
+        f"the Hub's runtime answer for Space {repo_id} has a shape spacedoctor cannot read ({name})"
+    )
+
+
+def _is_transport_error(exc: BaseException) -> bool:
+    # httpx/httpcore (huggingface_hub 1.x) or httpx2/httpcore2 (2.x): matched by module, so
+    # neither has to be imported here.
+    module = type(exc).__module__ or ""
+    return isinstance(exc, OSError) or module.split(".")[0] in (
+        "httpx",
+        "httpx2",
+        "httpcore",
+        "httpcore2",
+    )
 
 
 def _log_unavailable(exc: BaseException, kind: str, token: str | None) -> str:
