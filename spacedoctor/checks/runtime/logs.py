@@ -42,11 +42,14 @@ def _not_cache_path(ctx: RuntimeContext, m: re.Match[str]) -> bool:
     return not _cache_path(ctx, m)
 
 
-_BIND_FIX = (
-    'Listen on all interfaces at port {app_port}: `demo.launch(server_name="0.0.0.0", '
-    "server_port={app_port})` for Gradio, `uvicorn app:app --host 0.0.0.0 --port {app_port}` "
-    "for uvicorn, `gunicorn -b 0.0.0.0:{app_port}` for gunicorn."
-)
+_BIND_FIX = {
+    "gradio": 'Listen on all interfaces: `demo.launch(server_name="0.0.0.0", server_port={port})` '
+    "(in a Gradio SDK Space the platform sets GRADIO_SERVER_NAME=0.0.0.0: dropping "
+    "server_name works too).",
+    "uvicorn": "Listen on all interfaces: `uvicorn app:app --host 0.0.0.0 --port {port}`, or "
+    '`uvicorn.run(app, host="0.0.0.0", port={port})`.',
+    "gunicorn": "Listen on all interfaces: `gunicorn -b 0.0.0.0:{port} ...`.",
+}
 _MEMORY_FIX = (
     "Load a smaller or quantized model, load it once at startup rather than per request, "
     "limit concurrent requests, or move to hardware with more memory (`hf spaces settings "
@@ -192,7 +195,7 @@ SIGNATURES: tuple[Signature, ...] = (
         re.compile(r"Running on local URL:\s+https?://127\.0\.0\.1:(?P<port>\d{1,5})"),
         Severity.CRITICAL,
         "Gradio listening on 127.0.0.1:{port}, which only the container itself can reach",
-        _BIND_FIX,
+        _BIND_FIX["gradio"],
         ("SD207", "SD308"),
         _at_app_port,
     ),
@@ -201,7 +204,7 @@ SIGNATURES: tuple[Signature, ...] = (
         re.compile(r"Uvicorn running on https?://127\.0\.0\.1:(?P<port>\d{1,5})"),
         Severity.CRITICAL,
         "uvicorn listening on 127.0.0.1:{port}, which only the container itself can reach",
-        _BIND_FIX,
+        _BIND_FIX["uvicorn"],
         ("SD207", "SD308"),
         _at_app_port,
     ),
@@ -210,7 +213,7 @@ SIGNATURES: tuple[Signature, ...] = (
         re.compile(r"Listening at: https?://127\.0\.0\.1:(?P<port>\d{1,5})"),
         Severity.CRITICAL,
         "gunicorn listening on 127.0.0.1:{port}, which only the container itself can reach",
-        _BIND_FIX,
+        _BIND_FIX["gunicorn"],
         ("SD207", "SD308"),
         _at_app_port,
     ),
