@@ -34,7 +34,12 @@ app = typer.Typer(
 
 
 def _fail(message: str) -> NoReturn:
-    typer.echo(f"spacedoctor: error: {message}", err=True)
+    from spacedoctor.redact import scrub
+    from spacedoctor.report import run_secrets
+
+    # The message may echo an argument as typed: a token pasted in the wrong place must not
+    # end up in a CI log.
+    typer.echo(f"spacedoctor: error: {scrub(message, run_secrets())}", err=True)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -503,8 +508,11 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if os.environ.get("SPACEDOCTOR_DEBUG"):
             raise
+        from spacedoctor.redact import scrub
+        from spacedoctor.report import run_secrets
+
         typer.echo(
-            f"spacedoctor: internal error: {type(exc).__name__}: {exc} "
+            f"spacedoctor: internal error: {type(exc).__name__}: {scrub(str(exc), run_secrets())} "
             "(set SPACEDOCTOR_DEBUG=1 for the traceback)",
             err=True,
         )

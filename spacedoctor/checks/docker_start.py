@@ -9,8 +9,8 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from spacedoctor import redact
 from spacedoctor.api import Finding, Location, SkipCheck, check
-from spacedoctor.redact import redact
 from spacedoctor.sources.deps import install_plan, upper_bound_at_most
 from spacedoctor.sources.dockerfile import DockerImage, Instruction
 from spacedoctor.sources.launch import Launch, Step
@@ -19,24 +19,10 @@ from spacedoctor.sources.repo import Unreadable
 from spacedoctor.sources.servers import is_loopback
 from spacedoctor.sources.space import SpaceContext
 
-_TOKEN_OPT = re.compile(
-    r"(?i)(--(?:token|password|passwd|api[-_]?key|secret)[= ]+)([\"']?)([^\s\"']+)"
-)
-_TOKEN_SHAPE = re.compile(r"\b(?:hf_|api_org_|sk-|ghp_|github_pat_|xox[bpa]-)[A-Za-z0-9_\-]{12,}")
-
 
 def scrub(text: str) -> str:
-    """`text` (a command line quoted in a report) with literal credentials redacted: values of
-    --token/--password/--api-key options and words shaped like provider tokens."""
-
-    def opt(m: re.Match[str]) -> str:
-        value = m.group(3)
-        if value.startswith("$"):
-            return m.group(0)
-        return m.group(1) + m.group(2) + redact(value)
-
-    text = _TOKEN_OPT.sub(opt, text)
-    return _TOKEN_SHAPE.sub(lambda m: redact(m.group(0)), text)
+    """`text` (a command line quoted in a report) with literal credentials redacted."""
+    return redact.scrub(text)
 
 
 def _name(word: str) -> str:

@@ -194,3 +194,8 @@ def find_secrets(text: str) -> list[SecretHit]:
         hits.append(SecretHit(PRIVATE_KEY, km.group(0), idx + 1, km.start() + 1))
     hits.sort(key=lambda h: (h.line, h.column))
     return hits
+
+
+def token_patterns() -> tuple[re.Pattern[str], ...]:
+    """The provider token shapes, for redacting text that may quote one."""
+    return tuple(pattern for _, pattern in _PATTERNS)
