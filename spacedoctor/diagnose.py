@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 #: The `id` of skipped entries that are inputs (the card, a log) rather than checks.
 INPUT_SKIP = "input"
-MAX_LOG_LINES = 100_000
+MAX_LOG_LINES = 10_000
 
 
 @dataclass(frozen=True)

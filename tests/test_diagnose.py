@@ -747,7 +747,8 @@ def test_token_never_in_any_output_format(
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_cli_never_prints_the_token(leaky_space: RuntimeHub, fmt: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["diagnose", SPACE, "--format", fmt])
-    assert result.exit_code == 1  # SD701 is critical
+    assert result.exit_code == 1, (result.exception, result.stderr)  # SD701 is critical
+    assert isinstance(result.exception, SystemExit)
     assert TOKEN not in result.stdout and TOKEN not in result.stderr
     written = tmp_path / "report"
     result = runner.invoke(app, ["diagnose", SPACE, "--format", fmt, "-o", str(written)])

@@ -215,3 +215,19 @@ def test_endpoint_display_hides_credentials(monkeypatch: pytest.MonkeyPatch) -> 
     assert endpoint_display() == "https://hub.example.org"
     monkeypatch.setenv("HF_ENDPOINT", "https://hub.example.org")
     assert endpoint_display() == "https://hub.example.org"
+
+
+def test_runtime_path_stays_light_to_import() -> None:
+    """`audit` loads every check module, the runtime ones included: they, the runtime source and
+    `spacedoctor.diagnose` must not pull in huggingface_hub or an HTTP client."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, spacedoctor.diagnose, spacedoctor.checks.runtime.stage, "
+        "spacedoctor.checks.runtime.logs\n"
+        "heavy = ('httpx', 'httpx2', 'huggingface_hub', 'asyncio', 'rich')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
