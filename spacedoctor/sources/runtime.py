@@ -449,8 +449,8 @@ def fetch_runtime(
         )
         if not finished:
             notes.append(
-                f"the {reader.kind} log was still streaming after {timeout:g} s; "
-                f"its last {len(lines)} lines read so far are used"
+                f"the {reader.kind} log was still streaming after {timeout:g} s: the lines read by "
+                f"then ({len(lines)}) are used"
             )
     return replace(
         ctx,
