@@ -309,7 +309,7 @@ def _runtime_installs(ctx: SpaceContext) -> set[str] | None:
     something that cannot be read."""
     out: set[str] = set()
     for module in ctx.app.modules.values():
-        for node in ast.walk(module.tree):
+        for node in module.of(ast.Constant, ast.List, ast.Tuple):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = node.value
                 if "pip" in text and "install" in text:

@@ -135,13 +135,14 @@ def _host_port(netloc: str, default: int) -> tuple[str, int | None, bool]:
     return host, default, False
 
 
-def _docstrings(tree: ast.Module) -> set[int]:
+def _docstrings(module: Module) -> set[int]:
     out: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                out.add(id(body[0].value))
+    scopes: list[ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]
+    scopes = module.of(ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    for node in scopes:
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            out.add(id(body[0].value))
     return out
 
 
@@ -162,8 +163,8 @@ def _render(node: ast.JoinedStr) -> str:
 
 def code_targets(module: Module) -> Iterator[tuple[int, Target]]:
     """(line, endpoint) for string URLs and client calls of one module."""
-    skip = _docstrings(module.tree) | _fallbacks(module)
-    for node in ast.walk(module.tree):
+    skip = _docstrings(module) | _fallbacks(module)
+    for node in module.of(ast.JoinedStr, ast.Constant, ast.Call):
         if id(node) in skip:
             continue
         if isinstance(node, ast.JoinedStr):

@@ -93,7 +93,7 @@ DEDICATED_GPU = frozenset(f for f in HARDWARE_FLAVORS if not f.startswith(("cpu-
 def _spaces_gpu_uses(module: Module) -> list[int]:
     """Lines where `spaces.GPU` decorates or wraps a function."""
     out: list[int] = []
-    for node in ast.walk(module.tree):
+    for node in module.of(ast.FunctionDef, ast.AsyncFunctionDef, ast.Call):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for deco in node.decorator_list:
                 target = deco.func if isinstance(deco, ast.Call) else deco
@@ -107,7 +107,7 @@ def _spaces_gpu_uses(module: Module) -> list[int]:
 
 def _torch_compiles(module: Module) -> list[int]:
     out: list[int] = []
-    for node in ast.walk(module.tree):
+    for node in module.of(ast.Call, ast.FunctionDef, ast.AsyncFunctionDef):
         if isinstance(node, ast.Call) and module.qualname(node.func) == "torch.compile":
             out.append(node.lineno)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -219,7 +219,7 @@ class _Assignments:
     def __init__(self, module: Module) -> None:
         self.module = module
         self.by_name: dict[str, list[ast.expr]] = {}
-        for node in ast.walk(module.tree):
+        for node in module.of(ast.Assign, ast.AnnAssign):
             if isinstance(node, ast.Assign):
                 for t in node.targets:
                     if isinstance(t, ast.Name):
@@ -327,9 +327,8 @@ def space_url_munging(ctx: SpaceContext) -> Iterator[Finding]:
     for path, module in sorted(ctx.app.modules.items()):
         assigns: _Assignments | None = None
         seen: set[int] = set()
-        for node in ast.walk(module.tree):
-            if not isinstance(node, ast.expr):
-                continue
+        # _host_parts answers only for these three (f-string, `+`, `.format` call).
+        for node in module.of(ast.JoinedStr, ast.BinOp, ast.Call):
             parts = _host_parts(node)
             if not parts or node.lineno in seen:
                 continue

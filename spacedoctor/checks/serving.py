@@ -179,8 +179,8 @@ def _call_at(ctx: SpaceContext, launch: Launch) -> ast.Call | None:
     if module is None:
         return None
     best: ast.Call | None = None
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call) or node.lineno != launch.line:
+    for node in module.of(ast.Call):
+        if node.lineno != launch.line:
             continue
         func = node.func
         name = module.qualname(func) or ""
@@ -314,7 +314,7 @@ def _request_like(module: Module, node: ast.expr) -> bool:
 
 def _builders(module: Module) -> Iterator[_Builder]:
     """Places that build an absolute URL from the incoming request (scheme included)."""
-    for node in ast.walk(module.tree):
+    for node in module.of(ast.Call, ast.Attribute):
         if isinstance(node, ast.Call):
             func = node.func
             name = module.qualname(func)
@@ -339,9 +339,7 @@ def _builders(module: Module) -> Iterator[_Builder]:
 def _proxy_fixed_in_code(module: Module) -> bool:
     """ProxyHeadersMiddleware trusting the proxy, werkzeug ProxyFix or hypercorn's
     ProxyFixMiddleware applied in code."""
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in module.of(ast.Call):
         parts = [module.qualname(node.func) or ""]
         parts += [module.qualname(a) or "" for a in node.args[:1]]
         for name in parts:

@@ -243,8 +243,8 @@ def stale_bytecode_on_volume(ctx: SpaceContext) -> Iterator[Finding]:
             )
 
     for rel, module in sorted(ctx.app.modules.items()):
-        for node in ast.walk(module.tree):
-            if not isinstance(node, ast.Call) or not node.args:
+        for node in module.of(ast.Call):
+            if not node.args:
                 continue
             callee = module.qualname(node.func)
             if callee not in {"sys.path.insert", "sys.path.append", "site.addsitedir"}:

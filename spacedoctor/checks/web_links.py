@@ -123,7 +123,7 @@ def _is_space_host(module: Module, node: ast.AST, names: dict[str, list[ast.expr
 
 def _bindings(module: Module) -> dict[str, list[ast.expr]]:
     out: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(module.tree):
+    for node in module.of(ast.Assign, ast.AnnAssign):
         if isinstance(node, ast.Assign):
             for t in node.targets:
                 if isinstance(t, ast.Name):
@@ -190,14 +190,6 @@ def _self_scheme(module: Module, node: ast.AST, names: dict[str, list[ast.expr]]
     return None
 
 
-def _parents(tree: ast.AST) -> dict[int, ast.AST]:
-    out: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            out[id(child)] = node
-    return out
-
-
 def _not_a_load(module: Module, node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     """The string is a pattern (compared, searched for, replaced), a docstring, or the URL of a
     server-side HTTP client call: no browser loads it."""
@@ -228,9 +220,9 @@ def _not_a_load(module: Module, node: ast.AST, parents: dict[int, ast.AST]) -> b
 
 def _python_hits(path: str, module: Module) -> Iterator[_Hit]:
     names = _bindings(module)
-    parents = _parents(module.tree)
+    parents = module.parents
     seen: set[int] = set()
-    for node in ast.walk(module.tree):
+    for node in module.of(ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             if "hf.space" not in node.value.lower() and "location.host" not in node.value:
                 continue

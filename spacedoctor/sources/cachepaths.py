@@ -218,7 +218,7 @@ def _script_op(cmd: SimpleCommand, rel: str, use: CacheUse) -> None:
 
 
 def _scan_module(module: Module, env: dict[str, str], use: CacheUse) -> None:
-    assigned = _single_assignments(module.tree)
+    assigned = _single_assignments(module)
     for name in module.imports.values():
         top = name.split(".")[0]
         if top in CACHE_LIBRARIES:
@@ -229,7 +229,7 @@ def _scan_module(module: Module, env: dict[str, str], use: CacheUse) -> None:
     def value_of(node: ast.AST | None) -> tuple[str, int | None] | None:
         return _path_value(module, node, assigned, env, 0)
 
-    for node in ast.walk(module.tree):
+    for node in module.of(ast.Assign, ast.Call):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 var = _environ_key(module, target)
@@ -346,11 +346,20 @@ def _environ_key(module: Module, target: ast.AST) -> str | None:
     return None
 
 
-def _single_assignments(tree: ast.Module) -> dict[str, tuple[ast.expr, int]]:
+def _single_assignments(module: Module) -> dict[str, tuple[ast.expr, int]]:
     """Names assigned exactly once in the module (anywhere), with the value and line."""
     counts: dict[str, int] = {}
     values: dict[str, tuple[ast.expr, int]] = {}
-    for node in ast.walk(tree):
+    for node in module.of(
+        ast.Assign,
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.For,
+        ast.AsyncFor,
+        ast.With,
+        ast.AsyncWith,
+        ast.NamedExpr,
+    ):
         targets: list[ast.expr] = []
         value: ast.expr | None = None
         line = 0

@@ -841,8 +841,8 @@ def _code_env(module: Module, runs: list[tuple[ast.stmt, _Scope]], env: dict[str
 def _bound_calls(module: Module) -> dict[str, str]:
     """Module-level names bound to a constructor call: {"app": "flask.Flask"}."""
     out: dict[str, str] = {}
-    for node in ast.walk(module.tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+    for node in module.of(ast.Assign):
+        if isinstance(node.value, ast.Call):
             callee = module.qualname(node.value.func)
             if callee is None:
                 continue

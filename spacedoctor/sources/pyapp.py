@@ -8,10 +8,13 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from spacedoctor.sources.repo import RepoFiles, Unreadable
 
 MAX_PY_FILES = 5000
+
+_N = TypeVar("_N", bound=ast.AST)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,55 @@ class Module:
     path: str
     tree: ast.Module
     imports: dict[str, str] = field(default_factory=dict)
+    _nodes: list[ast.AST] | None = field(default=None, init=False, repr=False, compare=False)
+    _index: dict[type, list[int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _of: dict[tuple[type, ...], list[ast.AST]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _parents: dict[int, ast.AST] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the tree in `ast.walk` order (breadth first), computed once: the
+        checks look at the same 2,000 modules of a big repo many times over."""
+        if self._nodes is None:
+            nodes: list[ast.AST] = [self.tree]
+            index: dict[type, list[int]] = {}
+            parents: dict[int, ast.AST] = {}
+            i = 0
+            while i < len(nodes):
+                node = nodes[i]
+                index.setdefault(type(node), []).append(i)
+                for child in ast.iter_child_nodes(node):
+                    parents[id(child)] = node
+                    nodes.append(child)
+                i += 1
+            self._nodes, self._index, self._parents = nodes, index, parents
+        return self._nodes
+
+    def of(self, *types: type[_N]) -> list[_N]:
+        """The nodes that are instances of any of `types`, in `ast.walk` order (abstract
+        classes such as `ast.expr` work too). The result is shared: do not modify it."""
+        found = self._of.get(types)
+        if found is None:
+            nodes = self.nodes
+            keys = [t for t in self._index if issubclass(t, types)]
+            if len(keys) == 1:
+                found = [nodes[i] for i in self._index[keys[0]]]
+            else:
+                found = [nodes[i] for i in sorted(i for k in keys for i in self._index[k])]
+            self._of[types] = found
+        return cast("list[_N]", found)
+
+    @property
+    def parents(self) -> dict[int, ast.AST]:
+        """id(node) -> its parent node, for every node but the module itself."""
+        if self._parents is None:
+            self.nodes  # noqa: B018 - computes the parents in the same pass
+        assert self._parents is not None
+        return self._parents
 
     def qualname(self, node: ast.AST) -> str | None:
         """`uvicorn.run`, `fastapi.staticfiles.StaticFiles`, ... for a Name/Attribute, resolved
@@ -43,9 +95,8 @@ class Module:
 
     def calls(self) -> Iterator[tuple[ast.Call, str | None]]:
         """Every call in the module with its resolved callee name."""
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call):
-                yield node, self.qualname(node.func)
+        for node in self.of(ast.Call):
+            yield node, self.qualname(node.func)
 
 
 @dataclass
@@ -54,9 +105,9 @@ class PyApp:
     problems: list[SyntaxProblem] = field(default_factory=list)
 
 
-def _imports(tree: ast.Module) -> dict[str, str]:
+def _imports(module: Module) -> dict[str, str]:
     out: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in module.of(ast.Import, ast.ImportFrom):
         if isinstance(node, ast.Import):
             for a in node.names:
                 if a.asname:
@@ -79,7 +130,9 @@ def parse_module(path: str, source: bytes) -> Module | SyntaxProblem:
     except (ValueError, RecursionError, MemoryError) as exc:
         # ValueError: null bytes / bad coding cookie; RecursionError: absurd nesting.
         return SyntaxProblem(path, 1, str(exc) or type(exc).__name__)
-    return Module(path, tree, _imports(tree))
+    module = Module(path, tree)
+    module.imports = _imports(module)
+    return module
 
 
 def parse_app(repo: RepoFiles) -> PyApp:

@@ -201,7 +201,7 @@ def _packages_of(rel: str, roots: set[str], known: Mapping[str, Module]) -> Iter
 
 def _local_imports(module: Module, roots: set[str], known: Mapping[str, Module]) -> Iterator[str]:
     here = posixpath.dirname(module.path)
-    for node in ast.walk(module.tree):
+    for node in module.of(ast.Import, ast.ImportFrom):
         names: list[tuple[str, int]] = []
         if isinstance(node, ast.Import):
             names = [(a.name, 0) for a in node.names]
@@ -339,7 +339,7 @@ class _Evaluator:
     def __init__(self, module: Module, home: str) -> None:
         self.module = module
         self.home = home
-        self.assigned = _single_assignments(module.tree)
+        self.assigned = _single_assignments(module)
 
     def value(self, node: ast.AST | None, depth: int = 0) -> PathValue | None:
         if node is None or depth > 8:
@@ -409,11 +409,21 @@ def _join(parts: list[PathValue | None]) -> PathValue | None:
     return PathValue(out, complete)
 
 
-def _single_assignments(tree: ast.Module) -> dict[str, ast.expr]:
+def _single_assignments(module: Module) -> dict[str, ast.expr]:
     """Names bound exactly once in the module (anywhere), by a plain assignment."""
     counts: dict[str, int] = {}
     values: dict[str, ast.expr] = {}
-    for node in ast.walk(tree):
+    for node in module.of(
+        ast.Assign,
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.For,
+        ast.AsyncFor,
+        ast.NamedExpr,
+        ast.arg,
+        ast.With,
+        ast.AsyncWith,
+    ):
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for t in targets:

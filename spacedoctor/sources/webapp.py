@@ -867,7 +867,7 @@ def _raw_imports(
 ) -> dict[str, tuple[str | None, str | None]]:
     out: dict[str, tuple[str | None, str | None]] = {}
     here = posixpath.dirname(module.path)
-    for node in ast.walk(module.tree):
+    for node in module.of(ast.Import, ast.ImportFrom):
         if isinstance(node, ast.Import):
             for a in node.names:
                 if a.asname:

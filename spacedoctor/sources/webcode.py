@@ -86,14 +86,6 @@ def _text(node: ast.AST | None) -> str | None:
     return const_str(node)
 
 
-def _parents(tree: ast.AST) -> dict[int, ast.AST]:
-    out: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            out[id(child)] = node
-    return out
-
-
 def _in_check(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
     """Inside an `assert` or a comparison: a test of a header, not a write."""
     cur: ast.AST | None = node
@@ -110,8 +102,8 @@ def literal_headers(module: Module) -> Iterator[HeaderSet]:
     """`resp.headers["X-Frame-Options"] = "DENY"`, `headers.setdefault(name, value)`,
     `{"X-Frame-Options": "DENY"}`, `(b"x-frame-options", b"DENY")` with literal name and value,
     for the headers spacedoctor checks (framing, CSP, COOP/COEP/CORP)."""
-    parents = _parents(module.tree)
-    for node in ast.walk(module.tree):
+    parents = module.parents
+    for node in module.of(ast.Assign, ast.Dict, ast.Call, ast.Tuple):
         pairs: list[tuple[ast.AST, ast.AST | None, str]] = []
         if isinstance(node, ast.Assign):
             for target in node.targets:
@@ -163,13 +155,11 @@ class _Unknown(Exception):
 def _talisman_calls(module: Module) -> Iterator[tuple[ast.Call, str]]:
     """Talisman(app, ...) calls, and `t.init_app(app, ...)` on a name bound to Talisman()."""
     bound: set[str] = set()
-    for node in ast.walk(module.tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            if module.qualname(node.value.func) in _TALISMAN:
-                bound.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for assign in module.of(ast.Assign):
+        if isinstance(assign.value, ast.Call):
+            if module.qualname(assign.value.func) in _TALISMAN:
+                bound.update(t.id for t in assign.targets if isinstance(t, ast.Name))
+    for node in module.of(ast.Call):
         callee = module.qualname(node.func)
         if callee in _TALISMAN and (node.args or keyword(node, "app") is not None):
             yield node, "Talisman(app)"
@@ -291,9 +281,7 @@ _SECURE_MIDDLEWARE = ("SecureASGIMiddleware", "SecureWSGIMiddleware")
 def secure_headers(module: Module) -> Iterator[HeaderSet]:
     """Headers of `secure` presets: Secure.with_default_headers(), Secure.from_preset(Preset.X),
     and SecureASGIMiddleware/SecureWSGIMiddleware without `secure=`."""
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in module.of(ast.Call):
         callee = module.qualname(node.func) or ""
         if not callee.startswith("secure."):
             cls = node.args[0] if node.args else None
@@ -388,7 +376,7 @@ class FlaskCors:
 def _config_flags(module: Module) -> dict[str, ast.expr]:
     """`app.config["CORS_..."] = value` in the module."""
     out: dict[str, ast.expr] = {}
-    for node in ast.walk(module.tree):
+    for node in module.of(ast.Assign):
         if isinstance(node, ast.Assign):
             for t in node.targets:
                 if (
@@ -436,9 +424,7 @@ def flask_cors_credentials(module: Module) -> Iterator[FlaskCors]:
     """flask-cors CORS()/cross_origin() configurations with supports_credentials=True and
     origins that accept any site (flask-cors then echoes the request's Origin)."""
     flags = _config_flags(module)
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in module.of(ast.Call):
         callee = module.qualname(node.func)
         if callee is None or callee not in _FLASK_CORS:
             continue
@@ -505,8 +491,8 @@ def frontend_files(
 def string_constants(module: Module) -> Iterator[tuple[str, int]]:
     """Every string literal of a module (docstrings and f-string pieces included) with the line
     it starts on."""
-    for node in ast.walk(module.tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+    for node in module.of(ast.Constant):
+        if isinstance(node.value, str):
             yield node.value, node.lineno
 
 
