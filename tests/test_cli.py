@@ -33,7 +33,9 @@ def test_version() -> None:
     assert result.stdout.strip() == f"spacedoctor {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["audit"], ["probe"], ["checks"], ["explain"]])
+@pytest.mark.parametrize(
+    "command", [[], ["audit"], ["probe"], ["diagnose"], ["checks"], ["explain"]]
+)
 def test_help_everywhere(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
