@@ -126,6 +126,25 @@ NoColorOpt = Annotated[
 ]
 
 
+# The live probe's options, shared by `probe` and `audit --url`.
+OriginOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--origin",
+        envvar="SPACEDOCTOR_ORIGIN",
+        help="A frontend origin that must be allowed by CORS (repeatable; audit: with --url).",
+    ),
+]
+ProbePathOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--path",
+        envvar="SPACEDOCTOR_PATH",
+        help="An extra path to probe (repeatable; audit: with --url).",
+    ),
+]
+
+
 def _registry() -> Registry:
     from spacedoctor.registry import RegistryError, load_registry
 
@@ -218,20 +237,8 @@ def audit(
             "static findings the probe confirmed.",
         ),
     ] = None,
-    origin: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--origin",
-            envvar="SPACEDOCTOR_ORIGIN",
-            help="With --url: a frontend origin that must pass CORS (repeatable).",
-        ),
-    ] = None,
-    probe_path: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--path", envvar="SPACEDOCTOR_PATH", help="With --url: an extra path to probe."
-        ),
-    ] = None,
+    origin: OriginOpt = None,
+    probe_path: ProbePathOpt = None,
 ) -> None:
     """Static checks of a Space repo before you push: README front matter, Dockerfile, Python
     app code, dependencies and repo files. Reads the code; never imports or runs it."""
@@ -304,21 +311,8 @@ def probe(
             "https://huggingface.co/spaces/owner/name, owner/name, or any http(s) URL."
         ),
     ],
-    origin: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--origin",
-            envvar="SPACEDOCTOR_ORIGIN",
-            help="A frontend origin that must be allowed by CORS (repeatable). "
-            "https://huggingface.co is always checked.",
-        ),
-    ] = None,
-    probe_path: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--path", envvar="SPACEDOCTOR_PATH", help="An extra path to probe (repeatable)."
-        ),
-    ] = None,
+    origin: OriginOpt = None,
+    probe_path: ProbePathOpt = None,
     endpoint: Annotated[
         str | None,
         typer.Option(
