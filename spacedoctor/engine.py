@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -84,11 +86,30 @@ def select_checks(
     ]
 
 
+@contextmanager
+def _young_gc_only() -> Iterator[None]:
+    """Automatic collection off for the audit: parsing a big repo builds millions of AST nodes,
+    none of them garbage, and each full collection walks them all (0.4 s of a 3 s audit of 2,000
+    Python files, measured). The caller collects the young generation after each Space."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def audit(root: Path, settings: Settings, registry: Registry) -> RunResult:
     if not root.exists():
         raise TargetError(f"{root}: no such file or directory")
     if not root.is_dir():
         raise TargetError(f"{root}: not a directory (audit takes a Space repo folder)")
+    with _young_gc_only():
+        return _audit(root, settings, registry)
+
+
+def _audit(root: Path, settings: Settings, registry: Registry) -> RunResult:
     tree = Tree.walk(root)
     checks = select_checks(registry, settings, STATIC_TARGETS)
     main = [b for b in checks if b.info.id != UNUSED_SUPPRESSION]
@@ -120,6 +141,8 @@ def audit(root: Path, settings: Settings, registry: Registry) -> RunResult:
             if isinstance(outcome, CheckError):
                 errors.append(outcome)
         raw.extend((info, _prefixed(f, prefix)) for info, f in kept)
+        del ctx, sup
+        gc.collect(0)  # what this Space left in reference cycles, before the next one parses
 
     findings = []
     for info, finding in raw:

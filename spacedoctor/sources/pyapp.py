@@ -39,6 +39,7 @@ class Module:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _parents: dict[int, ast.AST] | None = field(default=None, init=False, repr=False, compare=False)
+    _sites: list[ImportSite] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def nodes(self) -> list[ast.AST]:
@@ -253,6 +254,8 @@ def _conditional_test(test: ast.expr) -> bool:
 
 def import_sites(module: Module) -> list[ImportSite]:
     """Every import statement of a module, in source order, with whether it is optional."""
+    if module._sites is not None:
+        return list(module._sites)
     out: list[ImportSite] = []
 
     def visit(node: ast.AST, optional: bool) -> None:
@@ -275,8 +278,11 @@ def import_sites(module: Module) -> list[ImportSite]:
                 visit(stmt, True)
             return
         for child in ast.iter_child_nodes(node):
-            visit(child, optional)
+            # Imports are statements, and no expression holds a statement: skip expressions.
+            if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case):
+                visit(child, optional)
 
     visit(module.tree, False)
     out.sort(key=lambda s: s.line)
-    return out
+    module._sites = out
+    return list(out)

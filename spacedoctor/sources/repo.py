@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 MAX_TEXT_BYTES = 4 * 1024 * 1024
 #: How far git looks for a NUL byte when it decides whether a file is binary (xdiff's heuristic).
 BINARY_SNIFF_BYTES = 8000
+#: A file this small is read whole when sniffed, so the read that usually follows (a text scan
+#: of every file) costs no second open.
+_SNIFF_WHOLE_BYTES = 64 * 1024
 #: Git LFS pointer files are smaller than this (git-lfs spec), and start with one of these lines.
 LFS_POINTER_MAX_BYTES = 1024
 LFS_POINTER_PREFIXES = (
@@ -179,14 +182,19 @@ class RepoFiles:
         self.tree = tree
         self.prefix = prefix  # "" or "sub/dir/"
         self.root = tree.root / prefix if prefix else tree.root
+        self._root = os.fspath(self.root)  # joined as strings: pathlib per read is costly
         self._files: dict[str, RepoFile] = {}
-        for rel, f in tree.files.items():
-            if not rel.startswith(prefix) or any(rel.startswith(x) for x in exclude):
-                continue
-            sub = rel[len(prefix) :]
-            self._files[sub] = RepoFile(sub, f.size)
+        if not prefix and not exclude:
+            self._files = dict(tree.files)
+        else:
+            for rel, f in tree.files.items():
+                if not rel.startswith(prefix) or rel.startswith(exclude):
+                    continue
+                sub = rel[len(prefix) :]
+                self._files[sub] = RepoFile(sub, f.size)
         self._text: dict[str, str] = {}
         self._binary: dict[str, bool] = {}
+        self._sniffed: tuple[str, bytes] | None = None  # the last file read whole by is_binary
 
     def __contains__(self, rel: object) -> bool:
         return rel in self._files
@@ -213,12 +221,20 @@ class RepoFiles:
     def path(self, rel: str) -> Path:
         return self.root / PurePosixPath(rel)
 
+    def _fs(self, rel: str) -> str:
+        return os.path.join(self._root, rel)
+
     def read_bytes(self, rel: str, limit: int = MAX_TEXT_BYTES) -> bytes:
         info = self._files.get(rel)
         if info is None:
             raise Unreadable("no such file")
+        sniffed = self._sniffed
+        if sniffed is not None and sniffed[0] == rel:
+            self._sniffed = None
+            if info.size <= limit and len(sniffed[1]) <= limit:
+                return sniffed[1]
         try:
-            return _read(self.path(rel), info.size, limit)
+            return _read(self._fs(rel), info.size, limit)
         except Unreadable as exc:
             self._passed_over(rel, exc)
             raise
@@ -249,8 +265,11 @@ class RepoFiles:
 
     def head(self, rel: str, n: int = 8192) -> bytes:
         """The first `n` bytes of a file, or b'' if it cannot be read."""
+        sniffed = self._sniffed
+        if sniffed is not None and sniffed[0] == rel and len(sniffed[1]) < _SNIFF_WHOLE_BYTES:
+            return sniffed[1][:n]  # the whole file, read a moment ago
         try:
-            with open(self.path(rel), "rb") as fh:
+            with open(self._fs(rel), "rb") as fh:
                 return fh.read(n)
         except OSError:
             return b""
@@ -260,7 +279,15 @@ class RepoFiles:
         cached = self._binary.get(rel)
         if cached is None:
             info = self._files.get(rel)
-            cached = bool(info and info.size) and b"\x00" in self.head(rel, BINARY_SNIFF_BYTES)
+            if not info or not info.size:
+                cached = False
+            elif info.size < _SNIFF_WHOLE_BYTES:
+                data = self.head(rel, _SNIFF_WHOLE_BYTES)
+                cached = b"\x00" in data[:BINARY_SNIFF_BYTES]
+                if not cached and len(data) < _SNIFF_WHOLE_BYTES:
+                    self._sniffed = (rel, data)
+            else:
+                cached = b"\x00" in self.head(rel, BINARY_SNIFF_BYTES)
             self._binary[rel] = cached
         return cached
 
@@ -274,7 +301,7 @@ class RepoFiles:
         return head.startswith(LFS_POINTER_PREFIXES) and b"\noid sha256:" in head
 
 
-def _read(path: Path, size: int, limit: int) -> bytes:
+def _read(path: str | Path, size: int, limit: int) -> bytes:
     if size > limit:
         raise Unreadable(f"too large to parse ({size} bytes)")
     try:
