@@ -58,3 +58,22 @@ def test_nested_spaces_are_excluded_by_prefix(tmp_path: Path) -> None:
     root = RepoFiles(tree, "", ("a/", "b/x/"))
     assert sorted(f.rel for f in root) == ["ab/app.py", "app.py"]
     assert sorted(f.rel for f in RepoFiles(tree, "b/")) == ["x/app.py"]
+
+
+def test_under_lists_a_folder_sorted(tmp_path: Path) -> None:
+    files = {
+        ".github/workflows/b.yml": b"",
+        ".github/workflows/a.yaml": b"",
+        ".github/workflows/sub/c.yml": b"",
+        ".github/workflows.yml": b"",
+        ".github/other.yml": b"",
+        "z.txt": b"",
+    }
+    tree = _repo(tmp_path, files).tree
+    assert tree.under(".github/workflows/") == [
+        ".github/workflows/a.yaml",
+        ".github/workflows/b.yml",
+        ".github/workflows/sub/c.yml",
+    ]
+    assert tree.under("none/") == []
+    assert tree.under("") == sorted(files)

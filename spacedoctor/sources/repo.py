@@ -7,6 +7,7 @@ repo's `.git/info/exclude`; a `.gitignore` that is a symlink is not followed (gi
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import stat
@@ -51,6 +52,19 @@ class Tree:
     root: Path
     files: dict[str, RepoFile] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    _names: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def under(self, folder: str) -> list[str]:
+        """The sorted paths of the files below `folder` (`.github/workflows/`), found by
+        bisection: each Space asks, and a monorepo has tens of thousands of files."""
+        if len(self._names) != len(self.files):
+            self._names = sorted(self.files)
+        names = self._names
+        start = bisect.bisect_left(names, folder)
+        end = start
+        while end < len(names) and names[end].startswith(folder):
+            end += 1
+        return names[start:end]
 
     @classmethod
     def walk(cls, root: Path) -> Tree:

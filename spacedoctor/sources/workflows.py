@@ -193,7 +193,7 @@ def workflows_of(tree: Tree) -> list[Workflow]:
     from spacedoctor.sources.repo import Unreadable
 
     out = []
-    for rel in sorted(r for r in tree.files if r.startswith(WORKFLOW_DIR)):
+    for rel in tree.under(WORKFLOW_DIR):
         if "/" in rel[len(WORKFLOW_DIR) :]:
             continue
         if not rel.endswith((".yml", ".yaml")):
