@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
-from spacedoctor.sources.live import LiveContext, Role
+
+if TYPE_CHECKING:
+    from spacedoctor.sources.live import LiveContext
 from spacedoctor.sources.web import LFS_POINTER_PREFIX
 
 
@@ -42,6 +45,8 @@ def _same_version(a: str, b: str) -> bool:
 
 @check("SD612")
 def gradio_config(ctx: LiveContext) -> Iterator[Finding]:
+    from spacedoctor.sources.live import Role
+
     wanted = ctx.sdk_version
     if wanted is None:
         raise SkipCheck(

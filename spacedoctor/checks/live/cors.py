@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
-from spacedoctor.sources.live import Hop, LiveContext, Role
+
+if TYPE_CHECKING:
+    from spacedoctor.sources.live import Hop, LiveContext
 from spacedoctor.sources.web import SAFELISTED_METHODS, listed, origin_allowed
 
 _NO_ORIGINS = (
@@ -30,6 +33,8 @@ def _allows(hop: Hop, origin: str) -> bool:
 
 @check("SD603")
 def static_cors_missing(ctx: LiveContext) -> Iterator[Finding]:
+    from spacedoctor.sources.live import Role
+
     if not ctx.origins:
         raise SkipCheck(_NO_ORIGINS)
     for ex in ctx.by_role(Role.ASSET, Role.PATH, Role.ROUTE):
@@ -60,6 +65,8 @@ def static_cors_missing(ctx: LiveContext) -> Iterator[Finding]:
 
 @check("SD604")
 def preflight_broken(ctx: LiveContext) -> Iterator[Finding]:
+    from spacedoctor.sources.live import Role
+
     if not ctx.origins:
         raise SkipCheck(_NO_ORIGINS)
     for ex in ctx.by_role(Role.PREFLIGHT):

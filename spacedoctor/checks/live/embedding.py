@@ -4,9 +4,12 @@ uses SharedArrayBuffer, cookies that survive a cross-site iframe."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from spacedoctor.api import Finding, Location, Severity, SkipCheck, check
-from spacedoctor.sources.live import SPACE_PAGE_ORIGIN, Exchange, LiveContext, Role
+
+if TYPE_CHECKING:
+    from spacedoctor.sources.live import Exchange, LiveContext
 from spacedoctor.sources.web import SAB_USE, frame_policy, parse_set_cookie
 
 _ISOLATION = ("cross-origin-opener-policy", "cross-origin-embedder-policy")
@@ -22,6 +25,8 @@ def _answered_root(ctx: LiveContext) -> Exchange:
 
 @check("SD605")
 def framing_blocked(ctx: LiveContext) -> Iterator[Finding]:
+    from spacedoctor.sources.live import SPACE_PAGE_ORIGIN
+
     if ctx.disable_embedding:
         raise SkipCheck("disable_embedding: true: the Space page does not embed the app")
     root = _answered_root(ctx)
@@ -50,6 +55,8 @@ def _token(value: str | None) -> str | None:
 
 def _sab_use(ctx: LiveContext, root: Exchange) -> tuple[str, str] | None:
     """(url, snippet) of the first code that needs SharedArrayBuffer: the page or its scripts."""
+    from spacedoctor.sources.live import Role
+
     candidates = [root] + [e for e in ctx.by_role(Role.ASSET) if e.ok and e.is_script]
     for ex in candidates:
         text = ex.text()
@@ -100,6 +107,8 @@ def coop_coep_state(ctx: LiveContext) -> Iterator[Finding]:
 
 @check("SD610")
 def header_hygiene(ctx: LiveContext) -> Iterator[Finding]:
+    from spacedoctor.sources.live import SPACE_PAGE_ORIGIN
+
     if ctx.disable_embedding:
         raise SkipCheck("disable_embedding: true: the app is not shown in a cross-site iframe")
     seen: set[str] = set()

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from spacedoctor.api import Finding, Location, Severity, check
-from spacedoctor.sources.live import Failure, LiveContext, Role
+
+if TYPE_CHECKING:
+    from spacedoctor.sources.live import LiveContext
 
 
 @check("SD607")
 def gateway_timeout_risk(ctx: LiveContext) -> Iterator[Finding]:
+    from spacedoctor.sources.live import Failure, Role
+
     budget = ctx.timeout_budget
     # The root's own 5xx is SD601's; every other 504 is a request the gateway gave up on.
     for ex in ctx.exchanges:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from spacedoctor.api import Finding, Location, Severity, SkipCheck, check
-from spacedoctor.sources.live import Exchange, Failure, LiveContext
+
+if TYPE_CHECKING:
+    from spacedoctor.sources.live import Exchange, LiveContext
 
 #: What each Hub stage means for a visitor, for stages that explain an unreachable app.
 _STAGE_MEANING = {
@@ -50,6 +53,8 @@ def _fix(ctx: LiveContext) -> str:
 
 
 def _describe(ctx: LiveContext, root: Exchange) -> tuple[str, Severity | None] | None:
+    from spacedoctor.sources.live import Failure
+
     url = root.url
     if root.failure is Failure.CONNECT:
         return f"{url} cannot be reached: {root.error}", None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
-from spacedoctor.sources.live import Exchange, LiveContext
+
+if TYPE_CHECKING:
+    from spacedoctor.sources.live import Exchange, LiveContext
 from spacedoctor.sources.web import http_self_link
 
 

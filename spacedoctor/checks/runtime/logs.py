@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spacedoctor.api import Finding, Location, Severity, SkipCheck, check
-from spacedoctor.sources.runtime import RuntimeContext
+
+if TYPE_CHECKING:
+    from spacedoctor.sources.runtime import RuntimeContext
 
 #: Decides, for one matching line, whether it means what the signature says here.
-Applies = Callable[[RuntimeContext, "re.Match[str]"], bool]
+Applies = Callable[["RuntimeContext", "re.Match[str]"], bool]
 
 
 @dataclass(frozen=True)

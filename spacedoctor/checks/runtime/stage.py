@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
-from spacedoctor.sources.runtime import LogTail, RuntimeContext
+
+if TYPE_CHECKING:
+    from spacedoctor.sources.runtime import LogTail, RuntimeContext
 
 #: Log lines quoted with a stage error.
 EVIDENCE_LINES = 20
