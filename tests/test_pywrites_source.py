@@ -163,3 +163,21 @@ def test_runtime_code_notes_chdir(tmp_path: Path) -> None:
     assert code is not None
     assert [m.path for m in code.modules] == ["app.py"]
     assert code.chdir == ("app.py", 2)
+
+
+def test_paths_from_file_resolve_to_the_modules_image_path() -> None:
+    from spacedoctor.sources.pyapp import parse_module
+    from spacedoctor.sources.pywrites import write_sites
+
+    src = (
+        b"import os\nfrom pathlib import Path\n"
+        b"BASE = os.path.dirname(os.path.abspath(__file__))\n"
+        b"os.makedirs(os.path.join(BASE, 'projects'), exist_ok=True)\n"
+        b"(Path(__file__).resolve().parent / 'out').mkdir()\n"
+    )
+    module = parse_module("app.py", src)
+    assert not isinstance(module, type(None))
+    sites = write_sites(module, "/home/user", "/app/app.py")  # type: ignore[arg-type]
+    assert [(s.line, s.value.text) for s in sites] == [(4, "/app/projects"), (5, "/app/out")]
+    # Where the module lands in the image is unknown: nothing is guessed.
+    assert write_sites(module, "/home/user", None) == []  # type: ignore[arg-type]

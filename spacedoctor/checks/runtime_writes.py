@@ -58,7 +58,7 @@ def _blocked(
     for module in sorted(code.modules, key=lambda m: m.path):
         firsts: dict[str, _Blocked] = {}
         extra: dict[str, list[int]] = {}
-        for site in write_sites(module, home):
+        for site in write_sites(module, home, image.image_path(module.path)):
             if site.handled:
                 continue
             is_relative = not site.value.text.startswith("/")

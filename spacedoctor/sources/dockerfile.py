@@ -249,6 +249,20 @@ class DockerImage:
                 return cp.src
         return None
 
+    def image_path(self, repo_path: str) -> str | None:
+        """Where a COPY/ADD from the build context put the repo file `repo_path` (the last COPY
+        that copied it wins), or None when no COPY did."""
+        for cp in reversed(self.copies):
+            if cp.is_dir:
+                if not cp.src or cp.src == ".":
+                    return posixpath.join(cp.dest, repo_path)
+                prefix = cp.src.rstrip("/") + "/"
+                if repo_path.startswith(prefix):
+                    return posixpath.join(cp.dest, repo_path[len(prefix) :])
+            elif cp.src == repo_path:
+                return cp.dest
+        return None
+
 
 def _exec_argv(spec: ExecSpec | None) -> tuple[str, ...]:
     if spec is None:

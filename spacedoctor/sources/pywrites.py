@@ -229,10 +229,11 @@ def _local_imports(module: Module, roots: set[str], known: Mapping[str, Module])
 # --------------------------------------------------------------------------- the writes
 
 
-def write_sites(module: Module, home: str) -> list[WriteSite]:
-    """Every call in `module` that writes a file or creates a directory at a known path."""
+def write_sites(module: Module, home: str, file: str | None = None) -> list[WriteSite]:
+    """Every call in `module` that writes a file or creates a directory at a known path.
+    `file` is the module's path in the image (what `__file__` holds), when known."""
     out: list[WriteSite] = []
-    ev = _Evaluator(module, home)
+    ev = _Evaluator(module, home, file)
     for call, handled in _calls_with_guard(module.tree):
         site = _site(module, ev, call, handled)
         if site is not None:
@@ -336,9 +337,10 @@ def _handles_oserror(handlers: list[ast.ExceptHandler]) -> bool:
 class _Evaluator:
     """Path expressions to PathValues, through names bound once in the module."""
 
-    def __init__(self, module: Module, home: str) -> None:
+    def __init__(self, module: Module, home: str, file: str | None = None) -> None:
         self.module = module
         self.home = home
+        self.file = file
         self.assigned = _single_assignments(module)
 
     def value(self, node: ast.AST | None, depth: int = 0) -> PathValue | None:
@@ -356,8 +358,15 @@ class _Evaluator:
                 else:
                     break
             return self._tilde(PathValue("".join(prefix), False))
+        if isinstance(node, ast.Name) and node.id == "__file__":
+            return PathValue(self.file, True) if self.file else None
         if isinstance(node, ast.Name) and node.id in self.assigned:
             return self.value(self.assigned[node.id], depth + 1)
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
+            inner = self.value(node.value, depth + 1)
+            if inner is None or not inner.pathlike or not inner.complete:
+                return None
+            return PathValue(posixpath.dirname(inner.text.rstrip("/")) or "/", True, True)
         if isinstance(node, ast.Call):
             callee = module.qualname(node.func) or ""
             if callee in _PATH_CTORS or callee == "os.path.join":
@@ -370,9 +379,23 @@ class _Evaluator:
                 return PathValue(joined.text, joined.complete, callee in _PATH_CTORS)
             if callee in ("pathlib.Path.home", "Path.home"):
                 return PathValue(self.home, True, True)
-            if callee in ("str", "os.fspath", "os.path.abspath") and len(node.args) == 1:
+            if callee in ("str", "os.fspath", "os.path.abspath", "os.path.realpath") and (
+                len(node.args) == 1
+            ):
                 inner = self.value(node.args[0], depth + 1)
                 return PathValue(inner.text, inner.complete) if inner else None
+            if callee == "os.path.dirname" and len(node.args) == 1:
+                inner = self.value(node.args[0], depth + 1)
+                if inner is None or not inner.complete:
+                    return None
+                return PathValue(posixpath.dirname(inner.text.rstrip("/")) or "/", True)
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("resolve", "absolute")
+                and not node.args
+            ):
+                inner = self.value(node.func.value, depth + 1)
+                return inner if inner is not None and inner.pathlike else None
             if callee == "os.path.expanduser" and node.args:
                 return self.value(node.args[0], depth + 1)
             if isinstance(node.func, ast.Attribute) and node.func.attr == "expanduser":

@@ -12,7 +12,7 @@ app = Flask(__name__, static_folder="static")
 
 BASE_DIR = os.path.dirname(os.path.abspath(__file__))
 PROJECTS_DIR = os.path.join(BASE_DIR, "projects")
-# expect: SD217
+# expect: SD310
 os.makedirs(PROJECTS_DIR, exist_ok=True)
 
 # Check if running in Space
