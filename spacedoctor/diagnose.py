@@ -4,11 +4,12 @@ domains, and the tails of its build and run logs), and run the runtime and log (
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacedoctor.config import Settings
-from spacedoctor.engine import _run_one, select_checks
-from spacedoctor.model import CheckError, CheckInfo, Finding, Reported, RunResult, Skipped, Target
+from spacedoctor.engine import run_checks as run_checks_on
+from spacedoctor.engine import select_checks
+from spacedoctor.model import RunResult, Skipped, Target
 from spacedoctor.registry import Registry
 from spacedoctor.sources.hub import HubError, get_token, space_id_from
 from spacedoctor.sources.runtime import RuntimeContext, fetch_runtime
@@ -48,33 +49,14 @@ def build_context(opts: DiagnoseOptions) -> RuntimeContext:
 
 def run_checks(ctx: RuntimeContext, settings: Settings, registry: Registry) -> RunResult:
     checks = select_checks(registry, settings, [Target.RUNTIME, Target.LOGS])
-    raw: list[tuple[CheckInfo, Finding]] = []
-    skipped: list[Skipped] = []
-    errors: list[CheckError] = []
-    for bound in checks:
-        outcome = _run_one(bound, ctx, raw)
-        if isinstance(outcome, Skipped):
-            skipped.append(outcome)
-        elif isinstance(outcome, CheckError):
-            errors.append(outcome)
-    findings = [
-        Reported(info, f, settings.severity.get(info.id) or f.severity or info.severity)
-        for info, f in raw
-    ]
-    findings.sort(key=Reported.sort_key)
-    skipped.extend(Skipped(INPUT_SKIP, note) for note in ctx.notes)
-    skipped.extend(
+    result = run_checks_on(ctx, checks, settings, ctx.repo_id)
+    inputs = [Skipped(INPUT_SKIP, note) for note in ctx.notes]
+    inputs += [
         Skipped(INPUT_SKIP, tail.unavailable)
         for tail in (ctx.build_log, ctx.run_log)
         if tail.unavailable
-    )
-    return RunResult(
-        target=ctx.repo_id,
-        findings=tuple(findings),
-        skipped=tuple(skipped),
-        errors=tuple(errors),
-        checks=tuple(b.info for b in checks),
-    )
+    ]
+    return replace(result, skipped=(*result.skipped, *inputs))
 
 
 def run_diagnose(opts: DiagnoseOptions, settings: Settings, registry: Registry) -> RunResult:

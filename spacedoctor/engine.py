@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -100,6 +100,42 @@ def _young_gc_only() -> Iterator[None]:
             gc.enable()
 
 
+def reported(info: CheckInfo, finding: Finding, settings: Settings) -> Reported:
+    """A finding bound to its check, at its effective severity: the config's override for the
+    check, else the finding's own, else the catalog's."""
+    severity = settings.severity.get(info.id) or finding.severity or info.severity
+    return Reported(info, finding, severity)
+
+
+def run_checks(
+    ctx: object,
+    checks: Sequence[BoundCheck],
+    settings: Settings,
+    target: str,
+    gate: Callable[[CheckInfo], str | None] | None = None,
+) -> RunResult:
+    """Run `checks` on one context (a probe's, a diagnosis'): findings at their effective
+    severity, skips and crashes as data. `gate` may skip a check with a reason before it runs."""
+    raw: list[tuple[CheckInfo, Finding]] = []
+    skipped: list[Skipped] = []
+    errors: list[CheckError] = []
+    for bound in checks:
+        reason = gate(bound.info) if gate is not None else None
+        outcome = Skipped(bound.info.id, reason) if reason else _run_one(bound, ctx, raw)
+        if isinstance(outcome, Skipped):
+            skipped.append(outcome)
+        elif isinstance(outcome, CheckError):
+            errors.append(outcome)
+    findings = sorted((reported(i, f, settings) for i, f in raw), key=Reported.sort_key)
+    return RunResult(
+        target=target,
+        findings=tuple(findings),
+        skipped=tuple(skipped),
+        errors=tuple(errors),
+        checks=tuple(b.info for b in checks),
+    )
+
+
 def audit(root: Path, settings: Settings, registry: Registry) -> RunResult:
     if not root.exists():
         raise TargetError(f"{root}: no such file or directory")
@@ -149,8 +185,7 @@ def _audit(root: Path, settings: Settings, registry: Registry) -> RunResult:
         if settings.ignored_for_path(info.id, finding.location.path):
             suppressed += 1
             continue
-        severity = settings.severity.get(info.id) or finding.severity or info.severity
-        findings.append(Reported(info, finding, severity))
+        findings.append(reported(info, finding, settings))
     findings.sort(key=Reported.sort_key)
     # Files the walk passed over (unreadable, special, links out of the repo) are data, not errors.
     skipped.extend(Skipped(INPUT_SKIP, f"{rel}: {reason}") for rel, reason in tree.skipped)

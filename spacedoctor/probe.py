@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 
 import spacedoctor
 from spacedoctor.config import Settings
-from spacedoctor.engine import _run_one, select_checks
-from spacedoctor.model import CheckError, CheckInfo, Finding, Reported, RunResult, Skipped, Target
+from spacedoctor.engine import run_checks as engine_run_checks
+from spacedoctor.engine import select_checks
+from spacedoctor.model import CheckInfo, RunResult, Target
 from spacedoctor.registry import Registry
 from spacedoctor.sources.hub import HubError, SpaceMeta, get_token, parse_target, resolve_space
 from spacedoctor.sources.live import (
@@ -191,32 +192,14 @@ def build_context(opts: ProbeOptions, progress: ProgressFn | None = None) -> Liv
 
 
 def run_checks(ctx: LiveContext, settings: Settings, registry: Registry) -> RunResult:
+    def gate(info: CheckInfo) -> str | None:
+        # Whatever answered is the Hub's page, not the app: judging it would mislead.
+        if ctx.not_serving and info.id != UNREACHABLE:
+            return f"the Space is not running ({ctx.not_serving})"
+        return None
+
     checks = select_checks(registry, settings, [Target.LIVE])
-    raw: list[tuple[CheckInfo, Finding]] = []
-    skipped: list[Skipped] = []
-    errors: list[CheckError] = []
-    for bound in checks:
-        if ctx.not_serving and bound.info.id != UNREACHABLE:
-            # Whatever answered is the Hub's page, not the app: judging it would mislead.
-            skipped.append(Skipped(bound.info.id, f"the Space is not running ({ctx.not_serving})"))
-            continue
-        outcome = _run_one(bound, ctx, raw)
-        if isinstance(outcome, Skipped):
-            skipped.append(outcome)
-        elif isinstance(outcome, CheckError):
-            errors.append(outcome)
-    findings = [
-        Reported(info, f, settings.severity.get(info.id) or f.severity or info.severity)
-        for info, f in raw
-    ]
-    findings.sort(key=Reported.sort_key)
-    return RunResult(
-        target=ctx.target,
-        findings=tuple(findings),
-        skipped=tuple(skipped),
-        errors=tuple(errors),
-        checks=tuple(b.info for b in checks),
-    )
+    return engine_run_checks(ctx, checks, settings, ctx.target, gate)
 
 
 def run_probe(opts: ProbeOptions, settings: Settings, registry: Registry) -> RunResult:
