@@ -129,7 +129,10 @@ def _read(path: Path, required: bool) -> dict[str, Any]:
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1})" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
         except (ValueError, RecursionError) as exc:
             raise ConfigError(f"{path}: cannot read it: {str(exc).splitlines()[0]}") from None
         if data is None:
