@@ -15,8 +15,6 @@ import shutil
 import string
 from pathlib import Path
 
-import pytest
-
 from spacedoctor.config import build_settings, find_config
 from spacedoctor.engine import audit
 from spacedoctor.registry import load_registry
