@@ -118,8 +118,9 @@ class TestFreeFlow(_Story):
     What breaks: `app.run(port=7860)` binds Flask's default 127.0.0.1, so the proxy never
     reaches it (SD308); the Dockerfile has no uid-1000 user, so HOME is / and downloading the
     trained model back into the Space fails on /.cache/huggingface (SD204); projects are written
-    next to app.py (`dirname(abspath(__file__))`), in the root-owned /app (SD310). The write-up is wrong that Spaces provide HF_TOKEN and SPACE_AUTHOR:
-    neither is set by the platform (the owner's name is SPACE_AUTHOR_NAME; a token must be added
+    next to app.py (`dirname(abspath(__file__))`), in the root-owned /app (SD310). The
+    write-up is wrong that Spaces provide HF_TOKEN and SPACE_AUTHOR: neither is set by the
+    platform (the owner's name is SPACE_AUTHOR_NAME; a token must be added
     as a secret), so the code falls back to user "user" and no token, the "401 Unauthorized" of
     its troubleshooting section. No static check can see a missing secret, and none flags the
     misspelt SPACE_AUTHOR: the fixed repo corrects it, the broken one does not mark it."""
