@@ -8,31 +8,27 @@ from pathlib import PurePosixPath
 from spacedoctor.api import Finding, Location, check
 from spacedoctor.redact import redact, redact_in
 from spacedoctor.sources.repo import Unreadable
-from spacedoctor.sources.secrets import GOOGLE, PRIVATE_KEY, SecretHit, find_secrets
+from spacedoctor.sources.secrets import (
+    GOOGLE,
+    PRIVATE_KEY,
+    SecretHit,
+    find_secrets,
+    is_env_file,
+    is_key_file,
+)
 from spacedoctor.sources.space import SpaceContext
 
 #: Files larger than this are data, not something a person typed a token into.
 MAX_SCAN_BYTES = 1_000_000
-#: Templates SD505 leaves alone (`.env.example`): a real token there is this check's to report.
-_ENV_TEMPLATES = frozenset(
-    {"example", "examples", "sample", "template", "tmpl", "tpl", "dist", "default", "defaults"}
-)
-_KEY_FILES = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"})
 #: Code that may run in a browser.
 _BROWSER = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte", ".html", ".htm")
 
 
 def _sd505_file(name: str) -> bool:
-    """Files SD505 (env-file-committed) reports as a whole: env files that are not templates,
-    and private key files. A secret in them is reported once, there."""
-    if name in _KEY_FILES or name.endswith((".pem", ".key")):
-        return True
-    if name == ".env":
-        return True
-    if name.startswith(".env."):
-        return name[len(".env.") :].lower() not in _ENV_TEMPLATES
-    stem, dot, ext = name.rpartition(".")
-    return bool(dot) and ext == "env" and stem.rsplit(".", 1)[-1].lower() not in _ENV_TEMPLATES
+    """Files SD505 (env-file-committed) reports as a whole: env files that are not templates
+    (a real token in `.env.example` is this check's to report), and private key files. A secret
+    in them is reported once, there."""
+    return is_key_file(name) or is_env_file(name)
 
 
 @check("SD306")

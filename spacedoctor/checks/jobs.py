@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
 from spacedoctor.sources.launch import Launch, target_modules
-from spacedoctor.sources.pyapp import Module, import_sites
+from spacedoctor.sources.pyapp import Module, import_sites, module_file
 from spacedoctor.sources.space import SpaceContext
 from spacedoctor.sources.webapp import Function, Route, WebApp, local_nodes, webapp_of
 
@@ -243,17 +243,6 @@ def _mutated(item: ast.AST, parents: dict[int, ast.AST]) -> bool:
 # ---------------------------------------------------------------- which code a launch runs
 
 
-def _find(known: Collection[str], bases: list[str], dotted: str) -> str | None:
-    rel = dotted.replace(".", "/")
-    for base in bases:
-        stem = posixpath.join(base, rel) if rel else base
-        for cand in (f"{stem}.py", posixpath.join(stem, "__init__.py")):
-            cand = cand.lstrip("/")
-            if cand in known:
-                return cand
-    return None
-
-
 def _imported(module: Module, known: Collection[str]) -> Iterator[str]:
     """The Space files a module imports (absolute imports tried from its folder and each
     folder above it: a Space may run from any of them)."""
@@ -271,12 +260,12 @@ def _imported(module: Module, known: Collection[str]) -> Iterator[str]:
                 if not cur:
                     break
                 cur = posixpath.dirname(cur)
-        found = _find(known, bases, site.module) if site.module else None
+        found = module_file(known, bases, site.module) if site.module else None
         if found is not None:
             yield found
         for name in site.names:
             sub = f"{site.module}.{name}" if site.module else name
-            found = _find(known, bases, sub)
+            found = module_file(known, bases, sub)
             if found is not None:
                 yield found
 

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
 from spacedoctor.sources.repo import Unreadable
+from spacedoctor.sources.secrets import is_env_file, is_key_file
 from spacedoctor.sources.space import SpaceContext
 from spacedoctor.sources.workflows import WORKFLOW_DIR, deploys_by_upload_only
 
@@ -192,9 +193,6 @@ def ci_sync_workflow(ctx: SpaceContext) -> Iterator[Finding]:
 
 # --- SD505 ------------------------------------------------------------------------------------
 
-_ENV_TEMPLATES = frozenset(
-    {"example", "examples", "sample", "template", "tmpl", "tpl", "dist", "default", "defaults"}
-)
 #: Variable names that hold secrets: one of these words as a `_`-separated part of the name,
 #: or one of the pairs (so AUTHOR, MAX_TOKENS, SORT_KEY or PWD are not taken for secrets).
 _SECRET_WORDS = frozenset(
@@ -223,16 +221,6 @@ _PLACEHOLDER = re.compile(
 )
 _ASSIGN = re.compile(r"^(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(?P<value>.*)$")
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?P<kind>[A-Z0-9 ]*)PRIVATE KEY-----")
-_KEY_NAMES = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"})
-
-
-def _is_env_file(name: str) -> bool:
-    if name == ".env":
-        return True
-    if name.startswith(".env."):
-        return name[len(".env.") :].lower() not in _ENV_TEMPLATES
-    stem, dot, ext = name.rpartition(".")
-    return bool(dot) and ext == "env" and stem.rsplit(".", 1)[-1].lower() not in _ENV_TEMPLATES
 
 
 def _env_value(raw: str) -> str:
@@ -304,12 +292,12 @@ def env_file_committed(ctx: SpaceContext) -> Iterator[Finding]:
         name = PurePosixPath(f.rel).name
         found: tuple[str, int] | None = None
         try:
-            if _is_env_file(name):
+            if is_env_file(name):
                 hits = _env_secrets(ctx.repo.read_text(f.rel, 1_000_000))
                 if hits:
                     keys = ", ".join(dict.fromkeys(k for _, k in hits))
                     found = (f"an env file that sets {keys}", hits[0][0])
-            elif name.endswith((".pem", ".key")) or name in _KEY_NAMES:
+            elif is_key_file(name):
                 line = _private_key_line(ctx.repo.read_text(f.rel, 1_000_000))
                 if line is not None:
                     found = ("an unencrypted private key", line)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from spacedoctor.sources.pyapp import Module, const_str, keyword
+from spacedoctor.sources.pyapp import Module, const_str, keyword, single_assignments
 from spacedoctor.sources.repo import Unreadable
 from spacedoctor.sources.shell import SimpleCommand, parse_script
 
@@ -218,7 +218,7 @@ def _script_op(cmd: SimpleCommand, rel: str, use: CacheUse) -> None:
 
 
 def _scan_module(module: Module, env: dict[str, str], use: CacheUse) -> None:
-    assigned = _single_assignments(module)
+    assigned = single_assignments(module)
     for name in module.imports.values():
         top = name.split(".")[0]
         if top in CACHE_LIBRARIES:
@@ -344,44 +344,6 @@ def _environ_key(module: Module, target: ast.AST) -> str | None:
     if isinstance(target, ast.Subscript) and module.qualname(target.value) == "os.environ":
         return const_str(target.slice)
     return None
-
-
-def _single_assignments(module: Module) -> dict[str, tuple[ast.expr, int]]:
-    """Names assigned exactly once in the module (anywhere), with the value and line."""
-    counts: dict[str, int] = {}
-    values: dict[str, tuple[ast.expr, int]] = {}
-    for node in module.of(
-        ast.Assign,
-        ast.AnnAssign,
-        ast.AugAssign,
-        ast.For,
-        ast.AsyncFor,
-        ast.With,
-        ast.AsyncWith,
-        ast.NamedExpr,
-    ):
-        targets: list[ast.expr] = []
-        value: ast.expr | None = None
-        line = 0
-        if isinstance(node, ast.Assign):
-            targets, value, line = node.targets, node.value, node.lineno
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets, value, line = [node.target], node.value, node.lineno
-        elif isinstance(node, ast.AugAssign | ast.For | ast.AsyncFor):
-            targets = [node.target]
-        elif isinstance(node, ast.With | ast.AsyncWith):
-            targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
-        elif isinstance(node, ast.NamedExpr):
-            targets = [node.target]
-        for t in targets:
-            if isinstance(t, ast.Name) and value is not None:
-                counts[t.id] = counts.get(t.id, 0) + 1
-                values[t.id] = (value, line)
-            else:
-                for sub in ast.walk(t):
-                    if isinstance(sub, ast.Name):
-                        counts[sub.id] = counts.get(sub.id, 0) + 2
-    return {k: v for k, v in values.items() if counts.get(k) == 1}
 
 
 def _path_value(

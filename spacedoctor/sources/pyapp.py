@@ -4,9 +4,10 @@ by the Python checks: dotted names resolved through imports, constant strings, c
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
@@ -245,15 +246,7 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 
 
 def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
-    for h in handlers:
-        if h.type is None:
-            return True
-        types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
-        for t in types:
-            name = t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", None)
-            if name in _IMPORT_ERRORS:
-                return True
-    return False
+    return handler_catches(handlers, _IMPORT_ERRORS)
 
 
 _CONDITIONAL_ATTRS = frozenset({"TYPE_CHECKING", "version_info", "platform"})
@@ -304,3 +297,74 @@ def import_sites(module: Module) -> list[ImportSite]:
     out.sort(key=lambda s: s.line)
     module._sites = out
     return list(out)
+
+
+def single_assignments(module: Module) -> dict[str, tuple[ast.expr, int]]:
+    """Names bound exactly once in the module (anywhere), by a plain assignment: the value and
+    its line. A name also bound any other way (a loop, `with ... as`, a parameter, `:=`, `+=`,
+    unpacking) is left out: its value is not known."""
+    counts: dict[str, int] = {}
+    values: dict[str, tuple[ast.expr, int]] = {}
+    for node in module.of(
+        ast.Assign,
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.For,
+        ast.AsyncFor,
+        ast.NamedExpr,
+        ast.arg,
+        ast.With,
+        ast.AsyncWith,
+    ):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    counts[t.id] = counts.get(t.id, 0) + 1
+                    values[t.id] = (node.value, node.lineno)
+                else:
+                    for sub in ast.walk(t):
+                        if isinstance(sub, ast.Name):
+                            counts[sub.id] = counts.get(sub.id, 0) + 2
+        elif isinstance(
+            node, ast.AugAssign | ast.For | ast.AsyncFor | ast.NamedExpr | ast.arg
+        ) or isinstance(node, ast.With | ast.AsyncWith):
+            targets2: list[ast.AST] = []
+            if isinstance(node, ast.AugAssign | ast.For | ast.AsyncFor | ast.NamedExpr):
+                targets2 = [node.target]
+            elif isinstance(node, ast.arg):
+                counts[node.arg] = counts.get(node.arg, 0) + 2
+            else:
+                targets2 = [i.optional_vars for i in node.items if i.optional_vars is not None]
+            for bound in targets2:
+                for sub in ast.walk(bound):
+                    if isinstance(sub, ast.Name):
+                        counts[sub.id] = counts.get(sub.id, 0) + 2
+    return {k: v for k, v in values.items() if counts.get(k) == 1}
+
+
+def handler_catches(handlers: list[ast.ExceptHandler], names: Collection[str]) -> bool:
+    """Whether one of these `except` clauses catches an exception named in `names` (a bare
+    `except:` catches everything)."""
+    for h in handlers:
+        if h.type is None:
+            return True
+        types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+        for t in types:
+            name = t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", None)
+            if name in names:
+                return True
+    return False
+
+
+def module_file(known: Collection[str], bases: Iterable[str], dotted: str) -> str | None:
+    """The file of module `dotted` (`pkg.mod` -> `pkg/mod.py` or `pkg/mod/__init__.py`) under
+    the first of `bases` (folders of the Space, "" for its root) where `known` has it."""
+    rel = dotted.replace(".", "/")
+    for base in bases:
+        stem = posixpath.join(base, rel) if rel else base
+        for cand in (f"{stem}.py", posixpath.join(stem, "__init__.py")):
+            cand = cand.lstrip("/")
+            if cand in known:
+                return cand
+    return None

@@ -19,7 +19,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from spacedoctor.sources.pyapp import Module, const_str, keyword
+from spacedoctor.sources.pyapp import (
+    Module,
+    const_str,
+    handler_catches,
+    keyword,
+    single_assignments,
+)
 
 if TYPE_CHECKING:
     from spacedoctor.sources.space import SpaceContext
@@ -323,15 +329,7 @@ def _calls_with_guard(tree: ast.AST) -> Iterator[tuple[ast.Call, bool]]:
 
 
 def _handles_oserror(handlers: list[ast.ExceptHandler]) -> bool:
-    for h in handlers:
-        if h.type is None:
-            return True
-        types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
-        for t in types:
-            name = t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", None)
-            if name in _HANDLERS:
-                return True
-    return False
+    return handler_catches(handlers, _HANDLERS)
 
 
 class _Evaluator:
@@ -341,7 +339,7 @@ class _Evaluator:
         self.module = module
         self.home = home
         self.file = file
-        self.assigned = _single_assignments(module)
+        self.assigned = {k: v for k, (v, _) in single_assignments(module).items()}
 
     def value(self, node: ast.AST | None, depth: int = 0) -> PathValue | None:
         if node is None or depth > 8:
@@ -430,45 +428,3 @@ def _join(parts: list[PathValue | None]) -> PathValue | None:
         out = posixpath.join(out, p.text) if out else p.text
         complete = p.complete
     return PathValue(out, complete)
-
-
-def _single_assignments(module: Module) -> dict[str, ast.expr]:
-    """Names bound exactly once in the module (anywhere), by a plain assignment."""
-    counts: dict[str, int] = {}
-    values: dict[str, ast.expr] = {}
-    for node in module.of(
-        ast.Assign,
-        ast.AnnAssign,
-        ast.AugAssign,
-        ast.For,
-        ast.AsyncFor,
-        ast.NamedExpr,
-        ast.arg,
-        ast.With,
-        ast.AsyncWith,
-    ):
-        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for t in targets:
-                if isinstance(t, ast.Name):
-                    counts[t.id] = counts.get(t.id, 0) + 1
-                    values[t.id] = node.value
-                else:
-                    for sub in ast.walk(t):
-                        if isinstance(sub, ast.Name):
-                            counts[sub.id] = counts.get(sub.id, 0) + 2
-        elif isinstance(
-            node, ast.AugAssign | ast.For | ast.AsyncFor | ast.NamedExpr | ast.arg
-        ) or isinstance(node, ast.With | ast.AsyncWith):
-            targets2: list[ast.AST] = []
-            if isinstance(node, ast.AugAssign | ast.For | ast.AsyncFor | ast.NamedExpr):
-                targets2 = [node.target]
-            elif isinstance(node, ast.arg):
-                counts[node.arg] = counts.get(node.arg, 0) + 2
-            else:
-                targets2 = [i.optional_vars for i in node.items if i.optional_vars is not None]
-            for bound in targets2:
-                for sub in ast.walk(bound):
-                    if isinstance(sub, ast.Name):
-                        counts[sub.id] = counts.get(sub.id, 0) + 2
-    return {k: v for k, v in values.items() if counts.get(k) == 1}

@@ -214,3 +214,26 @@ def find_secrets(text: str) -> list[SecretHit]:
 def token_patterns() -> tuple[re.Pattern[str], ...]:
     """The provider token shapes, for redacting text that may quote one."""
     return tuple(pattern for _, pattern in _PATTERNS)
+
+
+#: Suffixes of env-file templates, which hold placeholders rather than secrets (`.env.example`).
+ENV_TEMPLATES = frozenset(
+    {"example", "examples", "sample", "template", "tmpl", "tpl", "dist", "default", "defaults"}
+)
+#: File names ssh gives private keys.
+KEY_FILE_NAMES = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"})
+
+
+def is_env_file(name: str) -> bool:
+    """`.env`, `.env.production`, `prod.env`: an env file, not a template (`.env.example`)."""
+    if name == ".env":
+        return True
+    if name.startswith(".env."):
+        return name[len(".env.") :].lower() not in ENV_TEMPLATES
+    stem, dot, ext = name.rpartition(".")
+    return bool(dot) and ext == "env" and stem.rsplit(".", 1)[-1].lower() not in ENV_TEMPLATES
+
+
+def is_key_file(name: str) -> bool:
+    """A file named like a private key: `*.pem`, `*.key`, `id_rsa`, ..."""
+    return name in KEY_FILE_NAMES or name.endswith((".pem", ".key"))

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from spacedoctor.sources.pyapp import Module, PyApp, const_str, keyword
+from spacedoctor.sources.pyapp import Module, PyApp, const_str, keyword, module_file
 
 if TYPE_CHECKING:
     from spacedoctor.sources.space import SpaceContext
@@ -892,7 +892,6 @@ def _raw_imports(
 def _find_module(known: Collection[str], here: str, dotted: str, level: int) -> str | None:
     if not dotted and level == 0:
         return None
-    rel = dotted.replace(".", "/")
     if level > 0:
         base = here
         for _ in range(level - 1):
@@ -906,13 +905,7 @@ def _find_module(known: Collection[str], here: str, dotted: str, level: int) -> 
             if not cur:
                 break
             cur = posixpath.dirname(cur)
-    for base in bases:
-        stem = posixpath.join(base, rel) if rel else base
-        for cand in (f"{stem}.py", posixpath.join(stem, "__init__.py")):
-            cand = cand.lstrip("/")
-            if cand in known:
-                return cand
-    return None
+    return module_file(known, bases, dotted)
 
 
 def _ends_before(node: ast.AST, pos: tuple[int, int]) -> bool:
