@@ -43,7 +43,7 @@ def hardcoded_secret(ctx: SpaceContext) -> Iterator[Finding]:
         except Unreadable:
             continue
         hits = find_secrets(text)
-        lines = text.splitlines()
+        lines = text.splitlines() if hits else []
         for hit in hits:
             if hit.provider is GOOGLE and f.rel.endswith(_BROWSER):
                 # Browser keys (Maps, Firebase) are public by design and locked to referrers;

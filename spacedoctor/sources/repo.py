@@ -201,11 +201,14 @@ class RepoFiles:
         if not prefix and not exclude:
             self._files = dict(tree.files)
         else:
-            for rel, f in tree.files.items():
-                if not rel.startswith(prefix) or rel.startswith(exclude):
+            # Only the paths below the prefix, found by bisection: a monorepo of 50 Spaces
+            # would otherwise scan every file of the tree once per Space.
+            files = tree.files
+            for rel in tree.under(prefix) if prefix else files:
+                if exclude and rel.startswith(exclude):
                     continue
                 sub = rel[len(prefix) :]
-                self._files[sub] = RepoFile(sub, f.size)
+                self._files[sub] = RepoFile(sub, files[rel].size)
         self._text: dict[str, str] = {}
         self._binary: dict[str, bool] = {}
         self._sniffed: tuple[str, bytes] | None = None  # the last file read whole by is_binary

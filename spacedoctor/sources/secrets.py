@@ -177,9 +177,11 @@ def is_placeholder(value: str) -> bool:
 def find_secrets(text: str) -> list[SecretHit]:
     """Every credential in `text`, in order, placeholders left out."""
     hits: list[SecretHit] = []
-    line_starts = [0, *(m.end() for m in re.finditer(r"\n", text))]
+    line_starts: list[int] = []
 
     def position(offset: int) -> tuple[int, int]:
+        if not line_starts:  # built on the first hit only: most files have none
+            line_starts.extend([0, *(m.end() for m in re.finditer(r"\n", text))])
         idx = bisect.bisect_right(line_starts, offset) - 1
         return idx + 1, offset - line_starts[idx] + 1
 
@@ -193,7 +195,7 @@ def find_secrets(text: str) -> list[SecretHit]:
             seen.add(m.start())
             line, col = position(m.start())
             hits.append(SecretHit(provider, m.group(0), line, col))
-    lines = text.splitlines()
+    lines = text.splitlines() if "PRIVATE KEY-----" in text else []
     for idx, raw in enumerate(lines):
         km = _PRIVATE_KEY.search(raw)
         if km is None:
