@@ -120,13 +120,19 @@ def test_results_and_locations() -> None:
         "uri": "src/my%20app.py",
         "uriBaseId": "%SRCROOT%",
     }
+    # GitHub rejects a whole upload with an https artifact URI: a URL is a logical location
+    # and leads the message.
     assert by_id["SD501"]["locations"] == [
         {
-            "physicalLocation": {
-                "artifactLocation": {"uri": "https://demo-space.hf.space/?view=a%20b"}
-            }
+            "logicalLocations": [
+                {
+                    "fullyQualifiedName": "https://demo-space.hf.space/?view=a%20b",
+                    "kind": "resource",
+                }
+            ]
         }
     ]
+    assert by_id["SD501"]["message"]["text"].startswith("https://demo-space.hf.space/?view=a%20b: ")
     assert by_id["SD601"]["locations"] == [{"logicalLocations": [{"name": "runtime.stage"}]}]
     # The effective severity decides the level: SD205 is medium in the catalog, low here.
     assert by_id["SD205"]["level"] == "note"
@@ -171,11 +177,11 @@ def test_roots() -> None:
     ]
     assert "originalUriBaseIds" not in rel
     absolute = _sarif(report_sample.sample(), root="/srv/checkout/spaces/demo")["runs"][0]
-    assert absolute["originalUriBaseIds"] == {
-        "%SRCROOT%": {"uri": "file:///srv/checkout/spaces/demo/"}
-    }
+    # An absolute root: absolute file URIs, which GitHub code scanning makes relative to the
+    # checkout (it ignores originalUriBaseIds).
+    assert "originalUriBaseIds" not in absolute
     first = absolute["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert first == {"uri": "Dockerfile", "uriBaseId": "%SRCROOT%"}
+    assert first == {"uri": "file:///srv/checkout/spaces/demo/Dockerfile"}
 
 
 def test_finding_of_an_unselected_check_still_has_a_rule() -> None:

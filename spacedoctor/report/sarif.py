@@ -1,7 +1,8 @@
 """SARIF 2.1.0 report for code scanning: one run, the selected checks as rules, findings as results.
 
-File locations are relative to `%SRCROOT%` (the repository checkout); URL locations carry the
-URL itself; API fields become logical locations. Check errors are tool execution notifications
+File locations are relative to `%SRCROOT%` (the repository checkout), or absolute `file://`
+URIs when the audited folder was given as an absolute path; URLs and API fields become logical
+locations (a URL also leads the message). Check errors are tool execution notifications
 and make `executionSuccessful` false; skipped checks are notes beside them.
 """
 
@@ -37,8 +38,8 @@ def render(result: RunResult, out: TextIO, *, root: str | None = None) -> None:
 def build(result: RunResult, *, root: str | None = None) -> dict[str, Any]:
     checks = _rule_checks(result)
     index = {c.id: i for i, c in enumerate(checks)}
-    absolute = root is not None and _is_absolute(root)
-    prefix = None if absolute else root
+    base = _dir_uri(root) if root is not None and _is_absolute(root) else None
+    prefix = None if base is not None else root
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -49,10 +50,8 @@ def build(result: RunResult, *, root: str | None = None) -> dict[str, Any]:
         },
         "invocations": [_invocation(result, index)],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(r, index, prefix) for r in result.findings],
+        "results": [_result(r, index, prefix, base) for r in result.findings],
     }
-    if absolute and root is not None:
-        run["originalUriBaseIds"] = {SRCROOT: {"uri": _dir_uri(root)}}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
@@ -107,14 +106,18 @@ def _markdown_blocks(text: str) -> str:
     return "\n".join(out)
 
 
-def _result(r: Reported, index: dict[str, int], prefix: str | None) -> dict[str, Any]:
+def _result(
+    r: Reported, index: dict[str, int], prefix: str | None, base: str | None
+) -> dict[str, Any]:
+    url = r.finding.location.url
+    lead = f"{url}: " if url is not None else ""
     item: dict[str, Any] = {
         "ruleId": r.id,
         "ruleIndex": index[r.id],
         "level": _LEVEL[r.severity],
-        "message": {"text": f"{clean(r.finding.message)}\n\nFix: {clean(r.fix)}"},
+        "message": {"text": f"{lead}{clean(r.finding.message)}\n\nFix: {clean(r.fix)}"},
     }
-    location = _location(r.finding.location, prefix)
+    location = _location(r.finding.location, prefix, base)
     if location is not None:
         item["locations"] = [location]
     props: dict[str, Any] = {}
@@ -127,10 +130,16 @@ def _result(r: Reported, index: dict[str, int], prefix: str | None) -> dict[str,
     return item
 
 
-def _location(loc: Location, prefix: str | None) -> dict[str, Any] | None:
+def _location(loc: Location, prefix: str | None, base: str | None) -> dict[str, Any] | None:
     if loc.path is not None:
-        uri = _path_uri(join_root(prefix, loc.path))
-        physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": SRCROOT}}
+        artifact: dict[str, Any]
+        if base is not None:
+            # An absolute file URI: GitHub code scanning makes it relative to the checkout
+            # (it does not read originalUriBaseIds).
+            artifact = {"uri": base + _path_uri(loc.path)}
+        else:
+            artifact = {"uri": _path_uri(join_root(prefix, loc.path)), "uriBaseId": SRCROOT}
+        physical: dict[str, Any] = {"artifactLocation": artifact}
         if loc.line is not None:
             region: dict[str, int] = {"startLine": loc.line}
             if loc.column is not None:
@@ -138,7 +147,10 @@ def _location(loc: Location, prefix: str | None) -> dict[str, Any] | None:
             physical["region"] = region
         return {"physicalLocation": physical}
     if loc.url is not None:
-        return {"physicalLocation": {"artifactLocation": {"uri": loc.url}}}
+        # Not the URL itself: GitHub code scanning rejects a whole upload whose artifact URI
+        # has another scheme than the checkout's ("SARIF URI scheme "https" did not match the
+        # checkout URI scheme "file""). The URL leads the message and names a logical location.
+        return {"logicalLocations": [{"fullyQualifiedName": loc.url, "kind": "resource"}]}
     if loc.field is not None:
         return {"logicalLocations": [{"name": loc.field}]}
     return None
