@@ -140,4 +140,4 @@ def test_real_process_plain_output_without_terminal(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "\x1b[" not in proc.stdout  # not a terminal: no colour codes
-    assert proc.stdout.startswith("README.md:3  SD101 critical  frontmatter-missing")
+    assert proc.stdout.startswith("README.md\n  3  SD101 critical  frontmatter-missing\n")

@@ -40,11 +40,10 @@ def test_json_names_the_expected_findings(result: RunResult) -> None:
 
 def test_text_and_github(result: RunResult) -> None:
     text = _render("text", result)
-    assert "README.md:1  SD101 critical  frontmatter-missing\n" in text
+    assert "README.md\n  1  SD101 critical  frontmatter-missing\n" in text
     assert (
-        "app.py:3  SD001 info  unused-suppression\n  suppression of SD101 matches no finding\n"
-        in text
-    )
+        "app.py\n  3  SD001 info  unused-suppression\n    suppression of SD101 matches no finding\n"
+    ) in text
     github = _render("github", result).splitlines()
     assert "::error file=README.md,line=1,title=SD101 frontmatter-missing::" in "\n".join(github)
     assert any(line.startswith("::notice file=app.py,line=3,title=SD001 ") for line in github)

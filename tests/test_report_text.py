@@ -46,29 +46,32 @@ def test_color_does_not_interpret_markup_in_messages() -> None:
     assert "  [bold]x[/bold] :smile:\n" in ANSI.sub("", _text(result, color=True))
 
 
-def test_files_first_sorted_by_line_then_urls_then_fields() -> None:
+def test_grouped_by_file_sorted_by_line_then_urls_then_fields() -> None:
     text = _text(report_sample.sample())
-    heads = [line.split("  ")[0] for line in text.splitlines() if "  SD" in line]
-    assert heads == [
-        "Dockerfile:12:5",
-        "Dockerfile:20",
-        "README.md:1",
-        "src/my app.py:3",
+    groups = [line for line in text.splitlines() if line and not line.startswith(" ")]
+    assert groups[:6] == [
+        "Dockerfile",
+        "README.md",
+        "src/my app.py",
         "https://demo-space.hf.space/?view=a%20b",
         "field runtime.stage",
+        "error SD206: check crashed: ValueError: bad port 'abc'",
     ]
+    heads = [line.split("  SD")[0].strip() for line in text.splitlines() if "  SD" in line]
+    assert heads == ["12:5", "20", "1", "3", "", ""]
 
 
 def test_finding_block() -> None:
     text = _text(report_sample.sample())
     assert (
-        "README.md:1  SD101 critical  frontmatter-missing\n"
-        "  README.md has no YAML front matter block (--- ... ---) at its top\n"
-        "  fix: Start README.md with a block like:\n"
-        "         ---\n"
-        "         title: My Space\n"
+        "README.md\n"
+        "  1  SD101 critical  frontmatter-missing\n"
+        "    README.md has no YAML front matter block (--- ... ---) at its top\n"
+        "    fix: Start README.md with a block like:\n"
+        "           ---\n"
+        "           title: My Space\n"
     ) in text
-    assert "  evidence: HTTP/1.1 502 Bad Gateway\n" in text
+    assert "    evidence: HTTP/1.1 502 Bad Gateway\n" in text
 
 
 def test_errors_listed() -> None:

@@ -22,6 +22,7 @@ _SEVERITY_STYLE = {
     Severity.INFO: "dim",
 }
 _INDENT = "  "
+_BODY = "    "
 
 
 def render(result: RunResult, out: TextIO, *, color: bool = False) -> None:
@@ -41,10 +42,16 @@ def render(result: RunResult, out: TextIO, *, color: bool = False) -> None:
 
 
 def build(result: RunResult) -> list[Line]:
-    """The report as styled lines; plain output is their text joined."""
+    """The report as styled lines, findings grouped under their file (or URL, or API field);
+    plain output is their text joined."""
     lines: list[Line] = []
+    group: str | None = None
     for reported in text_order(result.findings):
-        lines.extend(_finding(reported, result.target))
+        where = _group(reported, result.target)
+        if where != group:
+            group = where
+            lines.append([(where, "bold underline")])
+        lines.extend(_finding(reported))
         lines.append([])
     if result.errors:
         lines.extend(
@@ -56,11 +63,21 @@ def build(result: RunResult) -> list[Line]:
     return lines
 
 
-def _finding(r: Reported, target: str) -> list[Line]:
-    where = location_label(r.finding.location) or target
+def _group(r: Reported, target: str) -> str:
+    loc = r.finding.location
+    if loc.path is not None:
+        return loc.path
+    return location_label(loc) or target
+
+
+def _finding(r: Reported) -> list[Line]:
+    loc = r.finding.location
+    where = ""
+    if loc.path is not None and loc.line is not None:
+        where = f"{loc.line}:{loc.column}" if loc.column is not None else str(loc.line)
     head: Line = [
-        (where, "bold"),
-        ("  ", ""),
+        (_INDENT, ""),
+        (where + "  " if where else "", "bold"),
         (r.id, "bold"),
         (" ", ""),
         (r.severity.value, _SEVERITY_STYLE[r.severity]),
@@ -68,7 +85,7 @@ def _finding(r: Reported, target: str) -> list[Line]:
         (r.check.name, "dim"),
     ]
     lines = [head]
-    lines.extend([(_INDENT + text, "")] for text in clean(r.finding.message).splitlines())
+    lines.extend([(_BODY + text, "")] for text in clean(r.finding.message).splitlines())
     lines.extend(_labelled("fix", clean(r.fix), "green"))
     if r.finding.evidence:
         lines.extend(_labelled("evidence", clean(r.finding.evidence), "dim"))
@@ -81,7 +98,7 @@ def _finding(r: Reported, target: str) -> list[Line]:
 def _labelled(label: str, body: str, style: str) -> list[Line]:
     """`  fix: first line`, continuation lines aligned under the first, their indentation kept."""
     first, *rest = body.splitlines() or [""]
-    pad = " " * (len(_INDENT) + len(label) + 2)
-    lines: list[Line] = [[(_INDENT, ""), (label + ":", style), (" " + first, "")]]
+    pad = " " * (len(_BODY) + len(label) + 2)
+    lines: list[Line] = [[(_BODY, ""), (label + ":", style), (" " + first, "")]]
     lines.extend([(pad + text if text else "", "")] for text in rest)
     return lines
