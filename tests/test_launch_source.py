@@ -9,7 +9,14 @@ import pytest
 from spacedoctor.config import Settings
 from spacedoctor.sources.launch import Launch, find_launches, target_modules
 from spacedoctor.sources.repo import Tree
-from spacedoctor.sources.servers import Setting, parse_server, split_bind, trusts_proxy
+from spacedoctor.sources.servers import (
+    ArgScan,
+    Setting,
+    parse_server,
+    scan_args,
+    split_bind,
+    trusts_proxy,
+)
 from spacedoctor.sources.space import SpaceContext
 
 HEAD = (
@@ -517,3 +524,67 @@ def test_target_modules(server: str, target: str | None, want: list[str]) -> Non
         paths.remove("main.py")
     launch = Launch(server, "Dockerfile", 1, None, None, None, None, target=target)
     assert target_modules(launch, paths) == want
+
+
+# ------------------------------------------------------------ scan_args, the shared option scanner
+
+_TABLE = {"host": ("--host", "-H"), "port": ("--port",)}
+
+
+def test_scan_args_value_forms_and_indexes() -> None:
+    argv = ["srv", "--host", "a", "--port=7860", "-Hb", "main:app", "-H", "c"]
+    scan = scan_args(argv, 1, _TABLE)
+    assert scan.found == (
+        ("host", Setting("a", "arg", 2)),
+        ("port", Setting("7860", "arg", 3)),
+        ("host", Setting("b", "arg", 4)),
+        ("host", Setting("c", "arg", 7)),
+    )
+    assert scan.last("host") == Setting("c", "arg", 7)  # the last occurrence wins
+    assert scan.first("host") == Setting("a", "arg", 2)
+    assert scan.last("missing") is None
+    assert scan.positional == (("main:app", 5),)
+    assert scan.target() == "main:app"
+
+
+def test_scan_args_unknown_options_and_flags() -> None:
+    argv = ["srv", "--log-level", "info", "--reload", "--x=1", "app", "--host"]
+    scan = scan_args(argv, 1, _TABLE, flags={"--reload"}, report={"--reload"})
+    # --log-level takes its value with it; --reload and --x=1 stand alone; a trailing --host
+    # with no value left is no option (and nothing follows it to skip).
+    assert scan.positional == (("app", 5),)
+    assert scan.flags == (("--reload", 3),)
+    assert scan.found == ()
+    # Without --reload among the flags, it swallows the next word.
+    assert scan_args(["srv", "--reload", "app"], 1, _TABLE, flags={"--reload"}).target() == "app"
+    assert scan_args(["srv", "--reload", "app"], 1, _TABLE).target() is None
+
+
+def test_scan_args_value_holding_a_flag_name_is_a_value() -> None:
+    scan = scan_args(["srv", "--host", "--reload"], 1, _TABLE, report={"--reload"})
+    assert scan.last("host") == Setting("--reload", "arg", 2)
+    assert scan.flags == ()
+
+
+def test_scan_args_unknown_words_and_start() -> None:
+    scan = scan_args(["srv", None, "--host", None, "x"], 1, _TABLE)
+    assert scan.last("host") == Setting(None, "arg", 3)  # held in a variable nobody sets
+    assert scan.positional == (("x", 4),)
+    assert scan_args(["run", "app.py"], 1, _TABLE).target() == "app.py"
+    assert scan_args(["run", "app.py"], 0, _TABLE).target() == "run"
+
+
+def test_scan_args_dashdash_attached_short_valued_and_end() -> None:
+    argv = ["srv", "--", "--host", "a", "b"]
+    assert scan_args(argv, 1, _TABLE, dashdash=True) == ArgScan()
+    # Without dashdash, `--` is an unknown option that takes the next word as its value.
+    assert scan_args(argv, 1, _TABLE).positional == (("a", 3), ("b", 4))
+    # attached_short: `-w4` (an unknown short option with its value attached) stands alone.
+    assert scan_args(["srv", "-w4", "app"], 1, _TABLE, attached_short=True).target() == "app"
+    assert scan_args(["srv", "-w4", "app"], 1, _TABLE).target() is None
+    # valued: only these unknown options take a value.
+    scan = scan_args(["srv", "-d", "x", "--other", "8080"], 1, _TABLE, valued={"-d"})
+    assert scan.positional == (("8080", 4),)
+    # end: option words are looked for before it, but a value may lie at it.
+    scan = scan_args(["srv", "--host", "run", "--port", "1"], 1, _TABLE, end=2)
+    assert scan.found == (("host", Setting("run", "arg", 2)),)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 #: Hosts that only accept connections from inside the container.
@@ -106,6 +106,102 @@ def _env(env: Mapping[str, str], *names: str) -> Setting | None:
     return None
 
 
+@dataclass(frozen=True)
+class ArgScan:
+    """What `scan_args` found in a run of argv words."""
+
+    #: (field, setting) for every option of the table found, in argv order; the setting's index
+    #: is that of the word holding the value
+    found: tuple[tuple[str, Setting], ...] = ()
+    #: (word, index) of the words that are not options nor option values
+    positional: tuple[tuple[str, int], ...] = ()
+    #: (word, index) of the flags the caller asked about (`report`), in argv order
+    flags: tuple[tuple[str, int], ...] = ()
+
+    def last(self, field: str) -> Setting | None:
+        """The setting of the last occurrence of `field` (the one the servers' CLIs keep)."""
+        return next((s for f, s in reversed(self.found) if f == field), None)
+
+    def first(self, field: str) -> Setting | None:
+        return next((s for f, s in self.found if f == field), None)
+
+    def target(self) -> str | None:
+        """The first positional word (the app a server is pointed at)."""
+        return self.positional[0][0] if self.positional else None
+
+
+def _takes_value(
+    word: str, flags: Collection[str], attached_short: bool, valued: Collection[str] | None
+) -> bool:
+    """Whether an option outside the table is followed by its value (so that word is skipped)."""
+    if valued is not None:
+        return word in valued
+    if word in flags or "=" in word:
+        return False
+    return not (attached_short and len(word) > 2 and word[1] != "-")
+
+
+def scan_args(
+    argv: Sequence[str | None],
+    start: int,
+    options: Mapping[str, tuple[str, ...]],
+    *,
+    flags: Collection[str] = (),
+    report: Collection[str] = (),
+    attached_short: bool = False,
+    valued: Collection[str] | None = None,
+    end: int | None = None,
+    dashdash: bool = False,
+) -> ArgScan:
+    """Read argv[start:end] against `options`, a table of field -> spellings (`--host`,
+    `-b`): `--opt value`, `--opt=value`, and for a one-letter `-o` also `-ovalue`; an option
+    with no word left for its value is not one. A word that is no option of the table and
+    starts with `-` is skipped with its value unless it is one of `flags`, holds `=`, or
+    (`attached_short`) is a short option with its value attached; with `valued` given, only
+    those options take a value. `report` names flags to return with their index. With
+    `dashdash`, `--` ends the scan. Words that hold an unknown variable (None) are skipped.
+    Option values may lie at or past `end`; only option words are looked for before it."""
+    table = [
+        (
+            field,
+            tuple(s for s in spellings if not _is_short(s)),
+            tuple(s for s in spellings if _is_short(s)),
+        )
+        for field, spellings in options.items()
+    ]
+    stop = len(argv) if end is None else end
+    found: list[tuple[str, Setting]] = []
+    positional: list[tuple[str, int]] = []
+    reported: list[tuple[str, int]] = []
+    i = start
+    while i < stop:
+        word = argv[i]
+        if word is None:
+            i += 1
+            continue
+        for field, names, short in table:
+            got = _opt(argv, i, names, short)
+            if got is not None:
+                found.append((field, Setting(got[0], "arg", got[1])))
+                i = got[2]
+                break
+        else:
+            if dashdash and word == "--":
+                break
+            if word in report:
+                reported.append((word, i))
+            if word.startswith("-"):
+                i += 2 if _takes_value(word, flags, attached_short, valued) else 1
+                continue
+            positional.append((word, i))
+            i += 1
+    return ArgScan(tuple(found), tuple(positional), tuple(reported))
+
+
+def _is_short(spelling: str) -> bool:
+    return len(spelling) == 2 and spelling[0] == "-" and spelling[1] != "-"
+
+
 # ---------------------------------------------------------------- uvicorn and fastapi-cli
 
 _UVICORN_FLAGS = frozenset(
@@ -129,76 +225,48 @@ _UVICORN_FLAGS = frozenset(
 )
 
 
+#: The options uvicorn and `fastapi run/dev` share.
+_UVICORN_OPTIONS: Mapping[str, tuple[str, ...]] = {
+    "host": ("--host",),
+    "port": ("--port",),
+    "trust": ("--forwarded-allow-ips",),
+    "workers": ("--workers",),
+}
+
+
 def parse_uvicorn(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerArgs:
     """`uvicorn main:app --host H --port P`. The CLI reads UVICORN_<OPTION> variables
     (click auto_envvar_prefix); uvicorn's Config reads FORWARDED_ALLOW_IPS; defaults
     127.0.0.1:8000, proxy headers on but trusted only from 127.0.0.1.
     Workers: --workers / UVICORN_WORKERS, else $WEB_CONCURRENCY (read by Config), else 1;
     --reload (or UVICORN_RELOAD) runs one server process and ignores them."""
-    host: Setting | None = None
-    port: Setting | None = None
-    trust: Setting | None = None
-    workers: Setting | None = None
-    reload: Setting | None = None
+    scan = scan_args(
+        argv,
+        1,
+        {**_UVICORN_OPTIONS, "app_dir": ("--app-dir",), "unix": ("--uds", "--fd")},
+        flags=_UVICORN_FLAGS,
+        report=("--proxy-headers", "--no-proxy-headers", "--reload"),
+    )
     proxy = True
-    target: str | None = None
-    app_dir: str | None = None
-    unix = False
-    i = 1
-    while i < len(argv):
-        word = argv[i]
-        if word is None:
-            i += 1
-            continue
-        for names, kind in (
-            (("--host",), "host"),
-            (("--port",), "port"),
-            (("--forwarded-allow-ips",), "trust"),
-            (("--app-dir",), "app_dir"),
-            (("--uds", "--fd"), "unix"),
-            (("--workers",), "workers"),
-        ):
-            got = _opt(argv, i, names)
-            if got is not None:
-                value, idx, i = got
-                setting = Setting(value, "arg", idx)
-                if kind == "host":
-                    host = setting
-                elif kind == "port":
-                    port = setting
-                elif kind == "trust":
-                    trust = setting
-                elif kind == "workers":
-                    workers = setting
-                elif kind == "app_dir":
-                    app_dir = value
-                else:
-                    unix = True
-                break
+    reload: Setting | None = None
+    for flag, at in scan.flags:
+        if flag == "--reload":
+            reload = Setting("1", "arg", at)
         else:
-            if word == "--proxy-headers":
-                proxy = True
-            elif word == "--no-proxy-headers":
-                proxy = False
-            elif word == "--reload":
-                reload = Setting("1", "arg", i)
-            if word.startswith("-"):
-                i += 1 if (word in _UVICORN_FLAGS or "=" in word) else 2
-                continue
-            if target is None:
-                target = word
-            i += 1
+            proxy = flag == "--proxy-headers"
+    workers = scan.last("workers")
+    app_dir = scan.last("app_dir")
     if reload is None and _truthy(env.get("UVICORN_RELOAD", "")):
         reload = Setting("1", "env", var="UVICORN_RELOAD")
     workers = reload or _uvicorn_workers(workers or _env(env, "UVICORN_WORKERS"), env)
     if proxy and "UVICORN_PROXY_HEADERS" in env:
         proxy = env["UVICORN_PROXY_HEADERS"].strip().lower() not in {"0", "false", "no", "off"}
-    host = host or _env(env, "UVICORN_HOST") or Setting("127.0.0.1", "default")
-    port = port or _env(env, "UVICORN_PORT") or Setting("8000", "default")
-    if unix:
+    host = scan.last("host") or _env(env, "UVICORN_HOST") or Setting("127.0.0.1", "default")
+    port = scan.last("port") or _env(env, "UVICORN_PORT") or Setting("8000", "default")
+    if scan.last("unix") is not None:
         host = port = Setting(None, "arg")
     trust = (
-        trust
+        scan.last("trust")
         or _env(env, "UVICORN_FORWARDED_ALLOW_IPS", "FORWARDED_ALLOW_IPS")
         or Setting("127.0.0.1", "default")
     )
@@ -208,8 +276,8 @@ def parse_uvicorn(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerA
         port,
         trust,
         _proxy(proxy, trust),
-        target=target,
-        app_dir=app_dir,
+        target=scan.target(),
+        app_dir=app_dir.value if app_dir else None,
         workers=workers,
     )
 
@@ -233,55 +301,25 @@ def parse_fastapi(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerA
     mode = next((w for w in argv[1:] if w in {"run", "dev"}), None)
     if mode is None:
         return None
-    host: Setting | None = None
-    port: Setting | None = None
-    trust: Setting | None = None
-    workers: Setting | None = None
+    scan = scan_args(
+        argv,
+        1,
+        _UVICORN_OPTIONS,
+        flags=_UVICORN_FLAGS | {"--no-reload"},
+        report=("--no-proxy-headers", "--reload", "--no-reload"),
+    )
     reload: Setting | None = Setting("1", "default") if mode == "dev" else None
-    proxy = True
-    target: str | None = None
-    i = 1
-    while i < len(argv):
-        word = argv[i]
-        if word is None or word == mode:
-            i += 1
-            continue
-        got = _opt(argv, i, ("--host",))
-        if got is not None:
-            host = Setting(got[0], "arg", got[1])
-            i = got[2]
-            continue
-        got = _opt(argv, i, ("--port",))
-        if got is not None:
-            port = Setting(got[0], "arg", got[1])
-            i = got[2]
-            continue
-        got = _opt(argv, i, ("--forwarded-allow-ips",))
-        if got is not None:
-            trust = Setting(got[0], "arg", got[1])
-            i = got[2]
-            continue
-        got = _opt(argv, i, ("--workers",))
-        if got is not None:
-            workers = Setting(got[0], "arg", got[1])
-            i = got[2]
-            continue
-        if word == "--no-proxy-headers":
-            proxy = False
-        elif word == "--reload":
-            reload = Setting("1", "arg", i)
-        elif word == "--no-reload":
-            reload = None
-        if word.startswith("-"):
-            flag = word in _UVICORN_FLAGS or word in {"--no-reload"} or "=" in word
-            i += 1 if flag else 2
-            continue
-        target = target or word
-        i += 1
+    for flag, at in scan.flags:
+        if flag != "--no-proxy-headers":
+            reload = Setting("1", "arg", at) if flag == "--reload" else None
+    proxy = all(flag != "--no-proxy-headers" for flag, _ in scan.flags)
+    target = next((w for w, _ in scan.positional if w != mode), None)
     default_host = "0.0.0.0" if mode == "run" else "127.0.0.1"  # noqa: S104 - fastapi-cli's default
-    host = host or Setting(default_host, "default")
-    port = port or Setting("8000", "default")
-    trust = trust or _env(env, "FORWARDED_ALLOW_IPS") or Setting("127.0.0.1", "default")
+    host = scan.last("host") or Setting(default_host, "default")
+    port = scan.last("port") or Setting("8000", "default")
+    trust = (
+        scan.last("trust") or _env(env, "FORWARDED_ALLOW_IPS") or Setting("127.0.0.1", "default")
+    )
     return ServerArgs(
         "fastapi",
         host,
@@ -289,7 +327,7 @@ def parse_fastapi(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerA
         trust,
         _proxy(proxy, trust),
         target=target,
-        workers=reload or _uvicorn_workers(workers, env),
+        workers=reload or _uvicorn_workers(scan.last("workers"), env),
     )
 
 
@@ -344,47 +382,22 @@ _GUNICORN_FLAGS = frozenset(
 )
 
 
+_GUNICORN_OPTIONS: Mapping[str, tuple[str, ...]] = {
+    "bind": ("--bind", "-b"),
+    "trust": ("--forwarded-allow-ips",),
+    "worker": ("--worker-class", "-k"),
+    "config": ("--config", "-c"),
+    "chdir": ("--chdir",),
+    "workers": ("--workers", "-w"),
+}
+
+
 def _gunicorn_words(
     argv: Sequence[str | None], offset: int
 ) -> tuple[list[tuple[str, Setting]], str | None, bool]:
     """(settings in order, target, whether a config file is named) from gunicorn words."""
-    out: list[tuple[str, Setting]] = []
-    target: str | None = None
-    config = False
-    i = offset
-    while i < len(argv):
-        word = argv[i]
-        if word is None:
-            i += 1
-            continue
-        matched = False
-        for key, names, short in (
-            ("bind", ("--bind",), ("-b",)),
-            ("trust", ("--forwarded-allow-ips",), ()),
-            ("worker", ("--worker-class",), ("-k",)),
-            ("config", ("--config",), ("-c",)),
-            ("chdir", ("--chdir",), ()),
-            ("workers", ("--workers",), ("-w",)),
-        ):
-            got = _opt(argv, i, names, short)
-            if got is not None:
-                out.append((key, Setting(got[0], "arg", got[1])))
-                if key == "config":
-                    config = True
-                i = got[2]
-                matched = True
-                break
-        if matched:
-            continue
-        if word.startswith("-"):
-            if word in _GUNICORN_FLAGS or "=" in word or (len(word) > 2 and word[1] != "-"):
-                i += 1
-            else:
-                i += 2
-            continue
-        target = target or word
-        i += 1
-    return out, target, config
+    scan = scan_args(argv, offset, _GUNICORN_OPTIONS, flags=_GUNICORN_FLAGS, attached_short=True)
+    return list(scan.found), scan.target(), scan.first("config") is not None
 
 
 def parse_gunicorn(
@@ -459,42 +472,21 @@ def parse_hypercorn(argv: Sequence[str | None], env: Mapping[str, str]) -> Serve
     """`hypercorn main:app -b HOST:PORT`; default 127.0.0.1:8000. Hypercorn ignores
     X-Forwarded-* unless the app is wrapped in its ProxyFixMiddleware. Workers: -w/--workers,
     else the config file's (unknown here), else 1; hypercorn reads no WEB_CONCURRENCY."""
-    bind: Setting | None = None
-    workers: Setting | None = None
-    target: str | None = None
-    config = False
-    i = 1
-    while i < len(argv):
-        word = argv[i]
-        if word is None:
-            i += 1
-            continue
-        got = _opt(argv, i, ("--bind",), ("-b",))
-        if got is not None:
-            bind = bind or Setting(got[0], "arg", got[1])  # the first bind is the main one
-            i = got[2]
-            continue
-        got = _opt(argv, i, ("--config",), ("-c",))
-        if got is not None:
-            config = True
-            i = got[2]
-            continue
-        got = _opt(argv, i, ("--workers",), ("-w",))
-        if got is not None:
-            workers = Setting(got[0], "arg", got[1])
-            i = got[2]
-            continue
-        if word.startswith("-"):
-            i += 1 if ("=" in word or word in {"--reload", "--debug", "--help"}) else 2
-            continue
-        target = target or word
-        i += 1
+    scan = scan_args(
+        argv,
+        1,
+        {"bind": ("--bind", "-b"), "config": ("--config", "-c"), "workers": ("--workers", "-w")},
+        flags=("--reload", "--debug", "--help"),
+    )
+    bind = scan.first("bind")  # the first bind is the main one
+    workers = scan.last("workers")
+    config = scan.first("config") is not None
     if bind is None:
         bind = Setting(None, "config") if config else Setting("127.0.0.1:8000", "default")
     if workers is None:
         workers = Setting(None, "config") if config else Setting("1", "default")
     host, port = _bind_settings(bind)
-    return ServerArgs("hypercorn", host, port, None, False, target=target, workers=workers)
+    return ServerArgs("hypercorn", host, port, None, False, target=scan.target(), workers=workers)
 
 
 # ---------------------------------------------------------------- streamlit, flask, http.server
@@ -510,46 +502,38 @@ def parse_streamlit(
     every interface)."""
     if len(argv) < 2 or argv[1] not in {"run", "hello"}:
         return None
-    port: Setting | None = None
-    host: Setting | None = None
-    target: str | None = None
-    i = 2
-    while i < len(argv):
-        word = argv[i]
-        if word is None:
-            i += 1
-            continue
-        got = _opt(argv, i, ("--server.port",))
-        if got is not None:
-            port = Setting(got[0], "arg", got[1])
-            i = got[2]
-            continue
-        got = _opt(argv, i, ("--server.address",))
-        if got is not None:
-            host = Setting(got[0], "arg", got[1])
-            i = got[2]
-            continue
-        if word == "--":
-            break
-        if word.startswith("-"):
-            i += 1 if "=" in word else 2
-            continue
-        target = target or word
-        i += 1
+    scan = scan_args(
+        argv, 2, {"port": ("--server.port",), "host": ("--server.address",)}, dashdash=True
+    )
     cfg = config or {}
     port = (
-        port
+        scan.last("port")
         or _env(env, "STREAMLIT_SERVER_PORT")
         or (Setting(cfg["port"], "config") if "port" in cfg else None)
         or Setting("8501", "default")
     )
     host = (
-        host
+        scan.last("host")
         or _env(env, "STREAMLIT_SERVER_ADDRESS")
         or (Setting(cfg["address"], "config") if "address" in cfg else None)
         or Setting("", "default")
     )
-    return ServerArgs("streamlit", host, port, target=target, workers=ONE_PROCESS)
+    return ServerArgs("streamlit", host, port, target=scan.target(), workers=ONE_PROCESS)
+
+
+_FLASK_FLAGS = frozenset(
+    {
+        "--debug",
+        "--no-debug",
+        "--reload",
+        "--no-reload",
+        "--debugger",
+        "--no-debugger",
+        "--with-threads",
+        "--without-threads",
+        "--help",
+    }
+)
 
 
 def parse_flask(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerArgs | None:
@@ -559,39 +543,14 @@ def parse_flask(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerArg
         run_at = list(argv).index("run")
     except ValueError:
         return None
-    host: Setting | None = None
-    port: Setting | None = None
-    target: str | None = None
-    i = 1
-    while i < len(argv):
-        word = argv[i]
-        if word is None or i == run_at:
-            i += 1
-            continue
-        got = _opt(argv, i, ("--app",), ("-A",))
-        if got is not None and i < run_at:
-            target = got[0]
-            i = got[2]
-            continue
-        if i > run_at:
-            got = _opt(argv, i, ("--host",), ("-h",))
-            if got is not None:
-                host = Setting(got[0], "arg", got[1])
-                i = got[2]
-                continue
-            got = _opt(argv, i, ("--port",), ("-p",))
-            if got is not None:
-                port = Setting(got[0], "arg", got[1])
-                i = got[2]
-                continue
-        if word.startswith("-"):
-            flags = {"--debug", "--no-debug", "--reload", "--no-reload", "--debugger"}
-            flags |= {"--no-debugger", "--with-threads", "--without-threads", "--help"}
-            i += 1 if (word in flags or "=" in word) else 2
-            continue
-        i += 1
-    host = host or _env(env, "FLASK_RUN_HOST") or Setting("127.0.0.1", "default")
-    port = port or _env(env, "FLASK_RUN_PORT") or Setting("5000", "default")
+    # Options before `run` are the group's (--app), after it the command's (--host, --port).
+    app = scan_args(argv, 1, {"app": ("--app", "-A")}, flags=_FLASK_FLAGS, end=run_at).last("app")
+    run = scan_args(
+        argv, run_at + 1, {"host": ("--host", "-h"), "port": ("--port", "-p")}, flags=_FLASK_FLAGS
+    )
+    host = run.last("host") or _env(env, "FLASK_RUN_HOST") or Setting("127.0.0.1", "default")
+    port = run.last("port") or _env(env, "FLASK_RUN_PORT") or Setting("5000", "default")
+    target = app.value if app else None
     if target is None and "FLASK_APP" in env:
         target = env["FLASK_APP"]
     return ServerArgs("flask", host, port, None, False, target=target, workers=ONE_PROCESS)
@@ -600,30 +559,13 @@ def parse_flask(argv: Sequence[str | None], env: Mapping[str, str]) -> ServerArg
 def parse_http_server(argv: Sequence[str | None]) -> ServerArgs:
     """`python -m http.server [PORT] [--bind ADDR]`: port 8000 and every interface by default.
     `argv` starts at the module name."""
-    host: Setting | None = None
-    port: Setting | None = None
-    i = 1
-    while i < len(argv):
-        word = argv[i]
-        if word is None:
-            i += 1
-            continue
-        got = _opt(argv, i, ("--bind",), ("-b",))
-        if got is not None:
-            host = Setting(got[0], "arg", got[1])
-            i = got[2]
-            continue
-        if word in {"--directory", "-d", "--protocol", "-p"}:
-            i += 2
-            continue
-        if word.startswith("-"):
-            i += 1
-            continue
-        port = port or Setting(word, "arg", i)
-        i += 1
+    scan = scan_args(
+        argv, 1, {"host": ("--bind", "-b")}, valued=("--directory", "-d", "--protocol", "-p")
+    )
+    port = next((Setting(w, "arg", at) for w, at in scan.positional), None)
     return ServerArgs(
         "http.server",
-        host or Setting("", "default"),
+        scan.last("host") or Setting("", "default"),
         port or Setting("8000", "default"),
         workers=ONE_PROCESS,
     )
