@@ -260,7 +260,7 @@ def test_requests_run_concurrently(tmp_path: Path) -> None:
     async def slow_file(request: Request) -> Response:
         state["now"] += 1
         state["peak"] = max(state["peak"], state["now"])
-        await asyncio.sleep(0.4)
+        await asyncio.sleep(1.5)  # long enough for all 40 to overlap on a busy machine
         state["now"] -= 1
         return Response(b"data", media_type="application/octet-stream")
 
