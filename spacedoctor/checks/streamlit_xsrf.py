@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-import tomllib
 from collections.abc import Iterator
 
 from spacedoctor.api import Finding, Location, SkipCheck, check
 from spacedoctor.sources.launch import Launch
 from spacedoctor.sources.repo import Unreadable
+from spacedoctor.sources.servers import streamlit_server_config
 from spacedoctor.sources.space import SpaceContext
 
 OPTION = "--server.enableXsrfProtection"
@@ -56,11 +56,10 @@ def _disabled_in_config(ctx: SpaceContext) -> str | None:
         if not (rel == ".streamlit/config.toml" or rel.endswith("/.streamlit/config.toml")):
             continue
         try:
-            doc = tomllib.loads(ctx.repo.read_text(rel))
-        except (Unreadable, ValueError):  # TOMLDecodeError, or an int past Python's digit limit
+            server = streamlit_server_config(ctx.repo.read_text(rel))
+        except Unreadable:
             continue
-        server = doc.get("server")
-        if isinstance(server, dict) and server.get("enableXsrfProtection") is False:
+        if server is not None and server.get("enableXsrfProtection") is False:
             return rel
     return None
 

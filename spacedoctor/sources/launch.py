@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-import tomllib
 from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ from spacedoctor.sources.servers import (
     parse_server,
     python_module,
     python_script,
+    streamlit_server_config,
     trusts_proxy,
 )
 
@@ -519,17 +519,17 @@ class _Follower:
         if rel is None:
             return None
         try:
-            doc = tomllib.loads(self.ctx.repo.read_text(rel))
-        except (Unreadable, ValueError):  # TOMLDecodeError, or an int past Python's digit limit
+            server = streamlit_server_config(self.ctx.repo.read_text(rel))
+        except Unreadable:
             return None
-        server = doc.get("server")
-        if not isinstance(server, dict):
+        if server is None:
             return None
         out: dict[str, str] = {}
         if isinstance(server.get("port"), int):
             out["port"] = str(server["port"])
-        if isinstance(server.get("address"), str):
-            out["address"] = server["address"]
+        address = server.get("address")
+        if isinstance(address, str):
+            out["address"] = address
         return out
 
     def _gunicorn_config(

@@ -672,3 +672,16 @@ def python_module(argv: Sequence[str | None]) -> str | None:
         return None
     got = _python_module(argv)
     return got[0] if got else None
+
+
+def streamlit_server_config(text: str) -> dict[str, object] | None:
+    """The `[server]` table of a `.streamlit/config.toml`, or None when the text is not valid
+    TOML or has no such table."""
+    import tomllib
+
+    try:
+        doc = tomllib.loads(text)
+    except ValueError:  # TOMLDecodeError, or an int past Python's digit limit
+        return None
+    server = doc.get("server")
+    return server if isinstance(server, dict) else None
